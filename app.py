@@ -1,0 +1,52 @@
+"""audiodemo: machine learning for audio, as a web app. `python app.py` serves it.
+
+This file only wires tabs together and launches; every tab lives in `audiodemo/ui/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import gradio as gr
+
+from audiodemo.ui.common import ASSETS
+from audiodemo.ui.spectrogram_tab import build_spectrogram_tab
+
+TITLE = "audiodemo: machine learning for audio"
+INTRO = """
+# audiodemo
+An interactive companion to *Machine Learning Applications for Audio Processing*: how sound
+becomes a picture a network can read, and back. Everything runs on this computer's CPU.
+"""
+MAX_FILE_SIZE = "20mb"
+
+
+def build_demo() -> gr.Blocks:
+    """The whole app, ready to `launch()`."""
+    with gr.Blocks(title=TITLE) as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            build_spectrogram_tab()
+    return demo
+
+
+def launch_options() -> dict:
+    """Arguments of `launch()` that the app and its tests share."""
+    return dict(max_file_size=MAX_FILE_SIZE, allowed_paths=[str(ASSETS)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=TITLE)
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    parser.add_argument("--port", type=int, default=7860, help="port to serve on")
+    parser.add_argument("--share", action="store_true",
+                        help="public Gradio link (needs the internet to fetch a tunnel)")
+    args = parser.parse_args(argv)
+    demo = build_demo()
+    demo.queue(default_concurrency_limit=2).launch(
+        server_name=args.host, server_port=args.port, share=args.share, **launch_options()
+    )
+
+
+if __name__ == "__main__":
+    main()

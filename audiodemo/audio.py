@@ -1,0 +1,125 @@
+"""Audio in and out: the one place that turns files and Gradio tuples into mono float32.
+
+`load_audio` accepts a path to a WAV, FLAC, OGG or MP3 file (read by soundfile, whose wheel
+bundles libsndfile) or a Gradio `(sample_rate, array)` tuple, downmixes to mono, converts
+integer samples to [-1, 1] and resamples (soxr, through librosa). Bad input raises `ValueError`
+with a message a user can act on. `to_int16` goes the other way, for players that must keep
+loudness differences audible.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+MAX_SECONDS = 60.0
+MIN_RATE, MAX_RATE = 1000, 384000
+FORMATS = "WAV, FLAC, OGG or MP3"
+
+AudioSource = str | os.PathLike | tuple[int, np.ndarray]
+
+
+def load_audio(
+    source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS
+) -> tuple[np.ndarray, int]:
+    """Read audio as mono float32.
+
+    Args:
+        source: a file path, or a `(sample_rate, samples)` tuple as Gradio's numpy audio gives:
+            samples `(n,)` or `(n, channels)`, integer or float.
+        sample_rate: rate to resample to; None keeps the source's rate.
+        max_seconds: longest accepted duration, checked before the samples are decoded.
+
+    Returns:
+        `(wave, sample_rate)`: a `(T,)` float32 array and its rate.
+
+    Raises:
+        ValueError: unreadable, empty, too long, non-finite, or an implausible sample rate.
+    """
+    if isinstance(source, tuple):
+        rate, samples = source
+        samples = np.asarray(samples)
+        _check_rate(rate)
+        _check_duration(samples.shape[0] / rate, max_seconds)
+        wave = _to_float(samples)
+    else:
+        wave, rate = _read_file(Path(source), max_seconds)
+    wave = _downmix(wave)
+    if wave.size == 0:
+        raise ValueError("The audio is empty: it has no samples.")
+    if not np.all(np.isfinite(wave)):
+        raise ValueError("The audio contains NaN or infinite samples.")
+    if sample_rate is not None and sample_rate != rate:
+        _check_rate(sample_rate)
+        wave = librosa.resample(wave, orig_sr=rate, target_sr=sample_rate)
+        rate = sample_rate
+    return wave.astype(np.float32, copy=False), int(rate)
+
+
+def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int]:
+    """Decode a file after checking it exists, is audio and is not too long."""
+    if not path.is_file():
+        raise ValueError(f"No audio file at {path.name!r}.")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path.name!r} is empty (0 bytes).")
+    try:
+        info = sf.info(str(path))
+    except Exception as err:  # libsndfile says little more than "unknown format"
+        raise ValueError(f"Could not read {path.name!r}: not a {FORMATS} file ({err}).") from None
+    _check_rate(info.samplerate)
+    if info.frames > 0:  # MP3 and some OGG files report no length before decoding
+        _check_duration(info.frames / info.samplerate, max_seconds)
+    try:
+        wave, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except Exception as err:
+        raise ValueError(f"Could not decode {path.name!r}: the file is damaged ({err}).") from None
+    _check_duration(wave.shape[0] / rate, max_seconds)
+    return wave, rate
+
+
+def _to_float(samples: np.ndarray) -> np.ndarray:
+    """Integer PCM to [-1, 1); floats pass through."""
+    if samples.dtype.kind == "f":
+        return samples.astype(np.float32)
+    if samples.dtype.kind == "u":  # unsigned PCM (8-bit WAV) is centred on half scale
+        half = 2 ** (8 * samples.dtype.itemsize - 1)
+        return ((samples.astype(np.float64) - half) / half).astype(np.float32)
+    if samples.dtype.kind == "i":
+        scale = 2 ** (8 * samples.dtype.itemsize - 1)
+        return (samples.astype(np.float64) / scale).astype(np.float32)
+    raise ValueError(f"Unsupported sample type {samples.dtype}.")
+
+
+def _downmix(wave: np.ndarray) -> np.ndarray:
+    """`(T,)` or `(T, channels)` -> `(T,)` by averaging channels."""
+    if wave.ndim == 1:
+        return wave
+    if wave.ndim == 2:
+        return wave.mean(axis=1)
+    raise ValueError(f"Audio must be (samples,) or (samples, channels), got shape {wave.shape}.")
+
+
+def _check_rate(rate: int) -> None:
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise ValueError(f"Sample rate {rate} Hz is outside {MIN_RATE}-{MAX_RATE} Hz.")
+
+
+def _check_duration(seconds: float, max_seconds: float) -> None:
+    if seconds > max_seconds:
+        raise ValueError(
+            f"The audio is {seconds:.1f} s long; the limit is {max_seconds:g} s. Trim it first."
+        )
+
+
+def to_int16(wave: np.ndarray) -> np.ndarray:
+    """Float wave to int16 PCM, clipping at full scale (no peak normalisation)."""
+    return (np.clip(wave, -1.0, 1.0 - 1.0 / 32768) * 32768).astype(np.int16)
+
+
+def save_wav(path: str | os.PathLike, wave: np.ndarray, sample_rate: int) -> None:
+    """Write 16-bit PCM WAV."""
+    sf.write(str(path), to_int16(wave), sample_rate, subtype="PCM_16")

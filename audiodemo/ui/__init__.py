@@ -1,0 +1,1 @@
+"""The Gradio tabs: each module builds one tab and holds its thin handlers."""

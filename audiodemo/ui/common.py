@@ -1,0 +1,36 @@
+"""Helpers shared by the tabs: example files, error messages, players."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+
+from audiodemo.audio import to_int16
+
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+
+
+def example(name: str) -> str:
+    """Path of an example sound in `assets/`."""
+    return str(ASSETS / name)
+
+
+def user_errors(fn):
+    """Show a handler's `ValueError` as a message in the page; the server keeps serving."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValueError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+
+    return wrapper
+
+
+def player(wave: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
+    """What `gr.Audio` plays unchanged: int16, so loudness differences stay audible."""
+    return sample_rate, to_int16(wave)

@@ -1,0 +1,107 @@
+"""What a spectrogram picture shows, as arrays: values, their frequencies and times.
+
+`spectrogram_view` applies the user's choices (frame, hop, window, frequency scale, dB) and
+`pool` shrinks a view to a screen's worth of pixels, keeping peaks (max-pooling) so short
+events stay visible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from audiodemo.spectrogram import SpectrogramConfig, amplitude_to_db, magnitude, mel_frequencies
+
+SCALES = ("linear", "log", "mel")
+MAX_MELS = 128
+
+
+@dataclass(frozen=True)
+class SpectrogramView:
+    """A spectrogram ready to draw.
+
+    values: `(F, N)` magnitudes, or dB relative to the loudest cell when `in_db`.
+    freqs: `(F,)` centre frequency of each row in Hz.
+    times: `(N,)` centre time of each frame in seconds.
+    """
+
+    values: np.ndarray
+    freqs: np.ndarray
+    times: np.ndarray
+    scale: str
+    in_db: bool
+    db_range: float
+
+    @property
+    def label(self) -> str:
+        return "level (dB re peak)" if self.in_db else "magnitude"
+
+
+def view_config(cfg: SpectrogramConfig, scale: str) -> SpectrogramConfig:
+    """The config that computes `scale`: mel adds bands, at most a quarter of the bins."""
+    if scale not in SCALES:
+        raise ValueError(f"frequency scale must be one of {SCALES}, got {scale!r}")
+    if scale != "mel":
+        return cfg
+    return cfg.with_(n_mels=min(MAX_MELS, cfg.n_fft // 4))
+
+
+def spectrogram_view(
+    wave: np.ndarray, cfg: SpectrogramConfig, scale: str = "linear",
+    in_db: bool = True, db_range: float = 80.0,
+) -> SpectrogramView:
+    """Spectrogram of a mono wave under the display choices.
+
+    Args:
+        wave: `(T,)` float samples at `cfg.sample_rate`.
+        cfg: STFT parameters.
+        scale: `linear` or `log` (linear bins on a log axis), or `mel` (mel bands).
+        in_db: show 20·log10 of the magnitude relative to its maximum, floored at `-db_range`.
+        db_range: dynamic range shown in dB.
+    """
+    if db_range <= 0:
+        raise ValueError(f"dB range must be positive, got {db_range}")
+    cfg = view_config(cfg, scale)
+    mag = magnitude(torch.from_numpy(wave), cfg)  # (F, N)
+    if in_db:
+        peak = float(mag.max())
+        values = amplitude_to_db(mag / max(peak, 1e-12), floor_db=-db_range).numpy()
+    else:
+        values = mag.numpy()
+    if scale == "mel":
+        freqs = mel_frequencies(cfg)
+    else:
+        freqs = np.arange(cfg.n_freqs) * cfg.bin_hz
+    times = np.arange(values.shape[1]) * cfg.frame_seconds
+    return SpectrogramView(values, freqs, times, scale, in_db, db_range)
+
+
+def pool(view: SpectrogramView, max_frames: int = 800, max_rows: int = 512) -> SpectrogramView:
+    """Max-pool a view to at most `max_frames` columns and `max_rows` rows."""
+    f_step = math.ceil(view.values.shape[0] / max_rows)
+    t_step = math.ceil(view.values.shape[1] / max_frames)
+    if f_step == 1 and t_step == 1:
+        return view
+    v = torch.from_numpy(np.ascontiguousarray(view.values))[None, None]  # (1, 1, F, N)
+    pooled = torch.nn.functional.max_pool2d(v, (f_step, t_step), ceil_mode=True)[0, 0]
+    return SpectrogramView(
+        pooled.numpy(), view.freqs[::f_step], view.times[::t_step],
+        view.scale, view.in_db, view.db_range,
+    )
+
+
+def resolution_text(cfg: SpectrogramConfig) -> str:
+    """Δt and Δf in words, for learners."""
+    frame_ms = 1000 * cfg.n_fft / cfg.sample_rate
+    hop_ms = 1000 * cfg.frame_seconds
+    overlap = 100 * (1 - cfg.hop_length / cfg.n_fft)
+    return (
+        f"**Frame** {cfg.n_fft} samples = {frame_ms:.1f} ms at {cfg.sample_rate} Hz; "
+        f"**hop** {cfg.hop_length} samples, so a new column every **Δt = {hop_ms:.1f} ms** "
+        f"({overlap:.0f} % overlap). Frequency bins are **Δf = {cfg.bin_hz:.1f} Hz** apart, "
+        f"up to {cfg.sample_rate / 2:.0f} Hz (Nyquist). A longer frame sharpens frequency "
+        f"and blurs time; a shorter one does the opposite."
+    )
