@@ -9,6 +9,7 @@ from __future__ import annotations
 import librosa
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from audiodemo.view import SpectrogramView, pool
 
@@ -16,7 +17,7 @@ WIDE = (9, 3.2)
 MAX_WAVE_POINTS = 4000
 
 
-def waveform_figure(wave: np.ndarray, sample_rate: int, title: str = "Waveform") -> Figure:
+def waveform_figure(wave: np.ndarray, sample_rate: int, title: str = "") -> Figure:
     """Amplitude against time; long waves are drawn as their min/max envelope."""
     fig = Figure(figsize=(9, 2.2), layout="constrained")
     ax = fig.add_subplot()
@@ -56,6 +57,7 @@ def draw_spectrogram(ax, view: SpectrogramView, cmap: str, fig=None, vmin=None, 
     if view.scale == "log":
         ax.set_yscale("log")
         ax.set_ylim(max(freqs[1], 20.0), freqs[-1])
+        ax.yaxis.set_major_formatter(ScalarFormatter())
     elif view.scale == "mel":
         ax.set_yscale("function", functions=(_hz_to_mel, _mel_to_hz))
         ax.set_ylim(0, freqs[-1])
@@ -83,9 +85,7 @@ def convergence_figure(curves: dict[str, list[float]], highlight: str | None = N
         width = 2.2 if name == highlight else 1.2
         ax.plot(np.arange(1, len(values) + 1), values, label=name, linewidth=width)
     ax.set_yscale("log")
-    ax.set(xlabel="iteration", ylabel="spectral convergence",
-           title="How far the rebuilt magnitude is from the original (lower is better)")
-    ax.title.set_fontsize(9)
+    ax.set(xlabel="iteration", ylabel="spectral convergence (lower is better)")
     ax.grid(alpha=0.3, which="both")
     if ax.lines:
         ax.legend()

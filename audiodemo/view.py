@@ -41,12 +41,15 @@ class SpectrogramView:
 
 
 def view_config(cfg: SpectrogramConfig, scale: str) -> SpectrogramConfig:
-    """The config that computes `scale`: mel adds bands, at most a quarter of the bins."""
+    """The config that computes `scale`: mel adds bands, one per 8 FFT samples, at most 128.
+
+    More bands than that leave the lowest ones narrower than a bin (empty filters).
+    """
     if scale not in SCALES:
         raise ValueError(f"frequency scale must be one of {SCALES}, got {scale!r}")
     if scale != "mel":
         return cfg
-    return cfg.with_(n_mels=min(MAX_MELS, cfg.n_fft // 4))
+    return cfg.with_(n_mels=min(MAX_MELS, cfg.n_fft // 8))
 
 
 def spectrogram_view(

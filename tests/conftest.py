@@ -1,0 +1,63 @@
+"""Shared fixtures: synthetic signals, the FSDD folder, a running app, browser settings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tone(freq: float = 440.0, seconds: float = 1.0, sample_rate: int = 22050) -> np.ndarray:
+    """A half-scale sine, float32."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    return (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def fsdd_dir() -> Path:
+    """FSDD recordings: $AUDIODEMO_FSDD, else the shared copy beside the project."""
+    path = Path(os.environ.get("AUDIODEMO_FSDD", ROOT.parent / "shared" / "data" / "fsdd"))
+    recordings = path / "recordings" if (path / "recordings").is_dir() else path
+    if not any(recordings.glob("*.wav")):
+        pytest.skip(f"FSDD not found at {recordings}; set AUDIODEMO_FSDD")
+    return recordings
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The whole app served on a free local port for the duration of the session."""
+    import app
+
+    demo = app.build_demo()
+    _, url, _ = demo.queue().launch(
+        prevent_thread_lock=True, quiet=True, **app.launch_options()
+    )
+    yield url
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Debian's chromium for pytest-playwright; skip browser tests where it is absent."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+    return {
+        "executable_path": exe,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+        ],
+    }

@@ -1,0 +1,63 @@
+"""The app builds, imports without side effects, and answers its API through gradio_client."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import gradio as gr
+import pytest
+from gradio_client import Client, handle_file
+
+from audiodemo.ui.common import example
+
+pytestmark = pytest.mark.slow
+
+
+def test_importing_app_starts_nothing():
+    sys.modules.pop("app", None)
+    module = importlib.import_module("app")
+    assert not any(isinstance(b, gr.Blocks) and b.is_running for b in vars(module).values())
+
+
+def test_every_event_has_an_explicit_api_name():
+    import app
+
+    demo = app.build_demo()
+    names = {dep.api_name for dep in demo.fns.values() if dep.api_visibility != "private"}
+    assert {"spectrogram", "phase"} <= names
+    assert not any(name is None or name.startswith("lambda") for name in names)
+
+
+def test_api_answers_spectrogram(app_url):
+    client = Client(app_url, verbose=False)
+    wave_plot, spec_plot, live_plot, text = client.predict(
+        handle_file(example("piano_middle_c.wav")), 1024, 256, "hann", "log", True, 80, "magma",
+        api_name="/spectrogram",
+    )
+    assert all(plot is not None for plot in (wave_plot, spec_plot, live_plot))
+    assert "Δf = 21.5 Hz" in text
+
+
+def test_api_answers_phase(app_url):
+    client = Client(app_url, verbose=False)
+    original, rebuilt, curve, text = client.predict(
+        handle_file(example("digit_7_jackson.wav")), 256, 64, "hann", 10, "fast",
+        api_name="/phase",
+    )
+    assert original.endswith(".wav") and rebuilt.endswith(".wav")
+    assert "10 iterations" in text
+
+
+def test_api_reports_bad_input_and_keeps_serving(app_url, tmp_path):
+    client = Client(app_url, verbose=False)
+    bad = tmp_path / "broken.wav"
+    bad.write_bytes(b"not a wave file" * 10)
+    with pytest.raises(ValueError, match="Could not read"):
+        client.predict(handle_file(str(bad)), 512, 256, "hann", "linear", True, 80, "magma",
+                       api_name="/spectrogram")
+    *_, text = client.predict(
+        handle_file(example("chirp.wav")), 512, 256, "hann", "linear", True, 80, "magma",
+        api_name="/spectrogram",
+    )
+    assert "Δt" in text

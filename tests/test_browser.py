@@ -1,0 +1,51 @@
+"""The page in a real browser (Playwright driving Debian's chromium)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from audiodemo.ui.common import example
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+TIMEOUT = 30_000
+
+
+def open_tab(page: Page, url: str, name: str) -> None:
+    page.goto(url)
+    page.get_by_role("tab", name=name).click()
+
+
+def test_uploading_a_file_draws_the_spectrogram(page: Page, app_url):
+    open_tab(page, app_url, "Spectrogram")
+    page.locator("input[type=file]").first.set_input_files(example("chirp.wav"))
+    expect(page.get_by_text("Δt = 11.6 ms")).to_be_visible(timeout=TIMEOUT)
+    # the interactive plotly heatmap and the two matplotlib pictures
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator("[data-testid=matplotlib] img")).to_have_count(2, timeout=TIMEOUT)
+
+
+def test_changing_the_frame_size_redraws_with_the_new_resolution(page: Page, app_url):
+    open_tab(page, app_url, "Spectrogram")
+    page.get_by_text("piano_middle_c.wav").click()
+    expect(page.get_by_text("Δf = 43.1 Hz")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label("Frame size (n_fft, samples)").click()
+    page.get_by_role("option", name="2048").click()
+    expect(page.get_by_text("Δf = 10.8 Hz")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_rebuilding_from_magnitude_plays_and_plots(page: Page, app_url):
+    open_tab(page, app_url, "Spectrogram")
+    page.get_by_text("digit_7_jackson.wav").first.click()
+    expect(page.get_by_text("Δt")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="Rebuild from magnitude").click()
+    expect(page.get_by_text("spectral convergence 0.")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-testid=matplotlib] img")).to_have_count(3, timeout=TIMEOUT)
+
+
+def test_a_broken_upload_shows_a_message(page: Page, app_url, tmp_path):
+    bad = tmp_path / "broken.wav"
+    bad.write_bytes(b"definitely not audio" * 20)
+    open_tab(page, app_url, "Spectrogram")
+    page.locator("input[type=file]").first.set_input_files(str(bad))
+    expect(page.get_by_text("Could not read 'broken.wav'").first).to_be_visible(timeout=TIMEOUT)

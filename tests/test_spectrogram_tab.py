@@ -1,0 +1,75 @@
+"""The Spectrogram tab's handlers, called directly as the UI calls them."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from matplotlib.figure import Figure
+
+from audiodemo.audio import save_wav
+from audiodemo.ui.common import example
+from audiodemo.ui.spectrogram_tab import EXAMPLES, analyse, rebuild
+from tests.conftest import tone
+
+DEFAULTS = dict(n_fft=512, hop_length=256, window="hann")
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("scale", ["linear", "log", "mel"])
+def test_analyse_returns_figures_and_resolution_for_each_example(name, scale):
+    wave_fig, spec_fig, live_fig, text = analyse(
+        example(name), **DEFAULTS, scale=scale, in_db=True, db_range=80, cmap="magma"
+    )
+    assert isinstance(wave_fig, Figure) and isinstance(spec_fig, Figure)
+    assert isinstance(live_fig, go.Figure) and live_fig.data[0].type == "heatmap"
+    assert "Δt" in text and "Δf" in text
+    spec_axes = spec_fig.axes[0]
+    assert spec_axes.get_xlabel() == "time (s)" and spec_axes.get_ylabel() == "frequency (Hz)"
+    assert len(spec_fig.axes) == 2  # the spectrogram and its colour bar
+
+
+def test_analyse_without_audio_asks_for_a_sound():
+    assert analyse(None, **DEFAULTS, scale="linear", in_db=True, db_range=80, cmap="magma")[
+        -1
+    ].startswith("Upload")
+
+
+def test_analyse_shows_bad_input_as_a_message(tmp_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF....garbage")
+    with pytest.raises(gr.Error, match="Could not read 'bad.wav'"):
+        analyse(str(bad), **DEFAULTS, scale="linear", in_db=True, db_range=80, cmap="magma")
+
+
+def test_analyse_shows_a_hop_longer_than_the_frame_as_a_message():
+    with pytest.raises(gr.Error, match="hop_length"):
+        analyse(example("chirp.wav"), n_fft=256, hop_length=512, window="hann",
+                scale="linear", in_db=True, db_range=80, cmap="magma")
+
+
+def test_rebuild_returns_int16_players_at_the_file_rate_and_a_falling_curve():
+    original, rebuilt, curve_fig, text = rebuild(
+        example("digit_7_jackson.wav"), **DEFAULTS, n_iter=20, method="fast"
+    )
+    (sr_a, a), (sr_b, b) = original, rebuilt
+    assert sr_a == sr_b == 8000
+    assert a.dtype == b.dtype == np.int16 and a.shape == b.shape
+    lines = curve_fig.axes[0].lines
+    assert {line.get_label() for line in lines} == {"fast", "plain"}
+    fast = lines[0].get_ydata() if lines[0].get_label() == "fast" else lines[1].get_ydata()
+    assert len(fast) == 20 and fast[-1] < fast[0]
+    assert "spectral convergence" in text
+
+
+def test_rebuild_limits_long_sounds(tmp_path):
+    path = tmp_path / "long.wav"
+    save_wav(path, tone(300, 12.0, 8000), 8000)
+    (sr, wave), *_, text = rebuild(str(path), **DEFAULTS, n_iter=1, method="plain")
+    assert len(wave) == 10 * 8000 and "first 10 s" in text
+
+
+def test_rebuild_without_audio_is_a_message():
+    with pytest.raises(gr.Error, match="Pick or upload"):
+        rebuild(None, **DEFAULTS, n_iter=5, method="fast")
