@@ -10,6 +10,7 @@ import argparse
 import gradio as gr
 
 from audiodemo.ui.common import ASSETS
+from audiodemo.ui.denoise_tab import build_denoise_tab
 from audiodemo.ui.spectrogram_tab import build_spectrogram_tab
 
 TITLE = "audiodemo: machine learning for audio"
@@ -27,6 +28,7 @@ def build_demo() -> gr.Blocks:
         gr.Markdown(INTRO)
         with gr.Tabs():
             build_spectrogram_tab()
+            build_denoise_tab()
     return demo
 
 

@@ -90,3 +90,16 @@ def convergence_figure(curves: dict[str, list[float]], highlight: str | None = N
     if ax.lines:
         ax.legend()
     return fig
+
+
+def comparison_figure(views: dict[str, SpectrogramView], cmap: str = "magma") -> Figure:
+    """Spectrograms stacked on one time axis, sharing colour limits so levels compare."""
+    fig = Figure(figsize=(9, 2.1 * len(views) + 0.4), layout="constrained")
+    axes = fig.subplots(len(views), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (name, view) in zip(axes, views.items(), strict=True):
+        mesh = draw_spectrogram(ax, pool(view, 1200, 400), cmap)
+        ax.set_title(name, fontsize=10, loc="left")
+        if ax is not axes[-1]:
+            ax.set_xlabel("")
+    fig.colorbar(mesh, ax=list(axes), label=next(iter(views.values())).label, pad=0.01)
+    return fig

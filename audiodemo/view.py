@@ -82,6 +82,21 @@ def spectrogram_view(
     return SpectrogramView(values, freqs, times, scale, in_db, db_range)
 
 
+def shared_db_views(
+    waves: dict[str, np.ndarray], cfg: SpectrogramConfig, db_range: float = 80.0
+) -> dict[str, SpectrogramView]:
+    """dB views of several waves relative to the loudest cell of all, so colours compare."""
+    mags = {name: magnitude(torch.from_numpy(w), cfg) for name, w in waves.items()}
+    peak = max(max(float(m.max()) for m in mags.values()), 1e-12)
+    freqs = np.arange(cfg.n_freqs) * cfg.bin_hz
+    views = {}
+    for name, mag in mags.items():
+        values = amplitude_to_db(mag / peak, floor_db=-db_range).numpy()
+        times = np.arange(values.shape[1]) * cfg.frame_seconds
+        views[name] = SpectrogramView(values, freqs, times, "linear", True, db_range)
+    return views
+
+
 def pool(view: SpectrogramView, max_frames: int = 800, max_rows: int = 512) -> SpectrogramView:
     """Max-pool a view to at most `max_frames` columns and `max_rows` rows."""
     f_step = math.ceil(view.values.shape[0] / max_rows)

@@ -7,6 +7,9 @@
 - digit_7_jackson.wav: "seven" by speaker jackson, FSDD take 0 (official test split), 8 kHz.
 - digit_7_jackson_noisy.wav: the same with white noise at 5 dB SNR, seed 0 (the paper's Fig. 4).
 - chirp.wav: a sine sweeping 100 Hz to 8 kHz exponentially over 3 s at 22050 Hz.
+- digits_31415_theo.wav: "3 1 4 1 5" by speaker theo, takes 0-4 (test split), 0.1 s apart.
+- babble.wav: 8 s of six talkers at once, from test takes of the other speakers (for the
+  app's babble noise; tests and training make babble from their own recordings).
 """
 
 from __future__ import annotations
@@ -46,6 +49,26 @@ def chirp(sample_rate: int = 22050, seconds: float = 3.0) -> np.ndarray:
     return (0.5 * wave).astype(np.float32)
 
 
+def digit_string(fsdd: Path, digits: str, speaker: str) -> np.ndarray:
+    gap = np.zeros(800, np.float32)
+    parts = []
+    for take, digit in enumerate(digits):
+        parts += [load_audio(fsdd / f"{digit}_{speaker}_{take}.wav")[0], gap]
+    return np.concatenate([gap, *parts])
+
+
+def babble(fsdd: Path, seconds: float = 8.0, rate: int = 8000) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    speakers = ["george", "jackson", "lucas", "nicolas", "yweweler", "jackson"]
+    mix = np.zeros(int(seconds * rate))
+    for voice, speaker in enumerate(speakers):
+        clips = [load_audio(fsdd / f"{d}_{speaker}_{(d + voice) % 5}.wav")[0]
+                 for d in rng.permutation(10)]
+        talk = np.concatenate(clips)
+        mix += np.resize(np.roll(talk, rng.integers(len(talk))), len(mix)) / np.std(talk)
+    return (0.1 * mix / np.std(mix)).astype(np.float32)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fsdd", type=Path, required=True, help="folder of FSDD recordings")
@@ -55,6 +78,8 @@ def main() -> None:
     digit, rate = load_audio(args.fsdd / DIGIT)
     save_wav(ASSETS / "digit_7_jackson_noisy.wav", add_white_noise(digit, 5.0, seed=0), rate)
     save_wav(ASSETS / "chirp.wav", chirp(), 22050)
+    save_wav(ASSETS / "digits_31415_theo.wav", digit_string(args.fsdd, "31415", "theo"), rate)
+    save_wav(ASSETS / "babble.wav", babble(args.fsdd), rate)
 
 
 if __name__ == "__main__":

@@ -61,3 +61,34 @@ def browser_type_launch_args():
             "--disable-component-update", "--disable-sync", "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def fake_fsdd(tmp_path_factory) -> Path:
+    """A tiny FSDD-shaped folder of synthetic 'digits': 2 speakers x 3 digits x 10 takes."""
+    import soundfile as sf
+
+    root = tmp_path_factory.mktemp("fsdd") / "recordings"
+    root.mkdir()
+    rng = np.random.default_rng(0)
+    for speaker, base in [("ann", 150.0), ("bob", 110.0)]:
+        for digit in range(3):
+            for take in range(10):
+                seconds = rng.uniform(0.3, 0.6)
+                wave = tone(base * (1 + digit / 4), seconds, 8000) * np.hanning(int(seconds * 8000))
+                sf.write(root / f"{digit}_{speaker}_{take}.wav", wave, 8000, subtype="PCM_16")
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(fake_fsdd, tmp_path_factory) -> dict[str, Path]:
+    """One tiny trained checkpoint per model kind, made once per test session."""
+    from audiodemo import train
+
+    out = tmp_path_factory.mktemp("checkpoints")
+    paths = {}
+    for kind in ["dcae", "vae", "unet"]:
+        paths[kind] = out / f"{kind}.pt"
+        train.main([kind, "--data", str(fake_fsdd), "--preset", "tiny", "--out",
+                    str(paths[kind]), "--quiet"])
+    return paths

@@ -1,0 +1,57 @@
+"""Denoise audio files: `python -m audiodemo.denoise IN [IN ...] --out-dir DIR [--model NAME]`.
+
+Writes one 16-bit WAV per input into DIR, with the input's file name (extension .wav), at
+the model's sample rate. NAME is a checkpoint in `checkpoints/` (ours, paper_dcae,
+paper_vae) or a path to one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from audiodemo.audio import load_audio, save_wav
+from audiodemo.denoiser import RECONSTRUCTIONS, Denoiser
+
+CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+MODEL_NAMES = ("ours", "paper_dcae", "paper_vae")
+
+
+def checkpoint_path(name: str) -> Path:
+    """A model name in `checkpoints/`, or a path to a checkpoint file."""
+    path = CHECKPOINTS / f"{name}.pt" if name in MODEL_NAMES else Path(name)
+    if not path.is_file():
+        raise ValueError(f"No checkpoint {name!r}; choose from {MODEL_NAMES} or give a path")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Denoise speech recordings.")
+    p.add_argument("inputs", nargs="+", help="audio files (WAV, FLAC, OGG, MP3)")
+    p.add_argument("--out-dir", required=True, help="folder for the denoised WAV files")
+    p.add_argument("--model", default="ours", help=f"one of {MODEL_NAMES} or a checkpoint path")
+    p.add_argument("--strength", type=float, default=1.0, help="0 (input) to 1 (full)")
+    p.add_argument("--reconstruction", choices=RECONSTRUCTIONS, default="noisy_phase",
+                   help="where the phase comes from")
+    args = p.parse_args(argv)
+    denoiser = Denoiser.from_checkpoint(checkpoint_path(args.model))
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for name in args.inputs:
+        try:
+            wave, rate = load_audio(name)
+            clean = denoiser(wave, rate, args.strength, args.reconstruction)
+        except ValueError as err:
+            print(f"{name}: {err}", file=sys.stderr)
+            failures += 1
+            continue
+        target = out_dir / (Path(name).stem + ".wav")
+        save_wav(target, clean, denoiser.sample_rate)
+        print(f"{name} -> {target} ({denoiser.sample_rate} Hz)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

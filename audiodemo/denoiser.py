@@ -1,0 +1,131 @@
+"""Denoising any length of audio with a trained checkpoint: numpy in, numpy out.
+
+    denoiser = Denoiser.from_checkpoint("checkpoints/ours.pt")
+    clean = denoiser(noisy_wave, sample_rate)            # at denoiser.sample_rate
+
+The wave is resampled to the model's rate and turned into a magnitude spectrogram. The model
+sees it in bounded pieces: fully convolutional models (ours) in blocks of frames with enough
+context on each side that the result equals one pass over the whole; fixed-size models (the
+paper's 0.55 s) in half-overlapping windows, cross-faded with a Hann window. The estimated
+magnitude is blended with the noisy one by `strength` and given a phase: the noisy phase
+(default), Griffin-Lim from random phase (the paper's), or fast Griffin-Lim from the noisy phase.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import librosa
+import numpy as np
+import torch
+
+from audiodemo.checkpoint import Checkpoint, load_checkpoint
+from audiodemo.features import model_input, output_magnitude
+from audiodemo.phase import griffin_lim, reconstruct
+from audiodemo.spectrogram import stft
+
+RECONSTRUCTIONS = ("noisy_phase", "griffin_lim", "fast_griffin_lim")
+BLOCK_FRAMES = 512
+
+
+@dataclass
+class Denoiser:
+    checkpoint: Checkpoint
+    gl_iters: int = 32
+
+    @classmethod
+    def from_checkpoint(cls, path: str | os.PathLike) -> Denoiser:
+        return cls(load_checkpoint(path))
+
+    @property
+    def sample_rate(self) -> int:
+        return self.checkpoint.spectrogram.sample_rate
+
+    def __call__(
+        self, wave: np.ndarray, sample_rate: int, strength: float = 1.0,
+        reconstruction: str = "noisy_phase", seed: int = 0,
+    ) -> np.ndarray:
+        """Denoise a mono wave; returns float32 at `self.sample_rate`, same duration.
+
+        Args:
+            wave: `(T,)` float samples.
+            sample_rate: their rate.
+            strength: 0 returns the input, 1 the model's full estimate, between mixes the
+                magnitudes.
+            reconstruction: one of `RECONSTRUCTIONS`.
+            seed: seeds the random phase of `griffin_lim`.
+        """
+        if not 0.0 <= strength <= 1.0:
+            raise ValueError(f"strength must be between 0 and 1, got {strength}")
+        if reconstruction not in RECONSTRUCTIONS:
+            raise ValueError(f"reconstruction must be one of {RECONSTRUCTIONS}, "
+                             f"got {reconstruction!r}")
+        if sample_rate != self.sample_rate:
+            wave = librosa.resample(wave, orig_sr=sample_rate, target_sr=self.sample_rate)
+        cfg = self.checkpoint.spectrogram
+        x = torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))
+        noisy = stft(x, cfg)  # (F, N)
+        estimate = self.estimate_magnitude(noisy.abs())
+        mag = strength * estimate + (1 - strength) * noisy.abs()
+        if reconstruction == "noisy_phase":
+            out = reconstruct(mag, noisy.angle(), cfg, length=len(wave))
+        else:
+            init = None if reconstruction == "griffin_lim" else noisy.angle()
+            gen = torch.Generator().manual_seed(seed)
+            out = griffin_lim(mag, cfg, self.gl_iters, "fast", init_phase=init,
+                              length=len(wave), generator=gen).wave
+        return out.numpy().astype(np.float32)
+
+    @torch.no_grad()
+    def estimate_magnitude(self, noisy_mag: torch.Tensor) -> torch.Tensor:
+        """Clean magnitude `(F, N)` estimated from a noisy one, in bounded memory."""
+        if self.checkpoint.kind == "unet":
+            return self._by_blocks(noisy_mag)
+        return self._by_windows(noisy_mag)
+
+    def _run(self, mags: torch.Tensor) -> torch.Tensor:
+        """Model on a batch of magnitudes `(B, F, n)` -> clean magnitudes `(B, F, n)`."""
+        cfg, features = self.checkpoint.spectrogram, self.checkpoint.preprocessing["features"]
+        x, stats = model_input(mags, cfg, features)
+        out = self.checkpoint.model(x)
+        out = out[0] if isinstance(out, tuple) else out  # the paper's models return (x, μ, σ)
+        return output_magnitude(out, mags, features, stats)
+
+    def _by_blocks(self, mag: torch.Tensor) -> torch.Tensor:
+        """Fully convolutional: blocks of frames plus the model's context on each side."""
+        context = self.checkpoint.model.config.context_frames
+        n = mag.shape[-1]
+        out = torch.empty_like(mag)
+        for start in range(0, n, BLOCK_FRAMES):
+            stop = min(start + BLOCK_FRAMES, n)
+            lo, hi = max(0, start - context), min(n, stop + context)
+            block = self._run(mag[None, :, lo:hi])[0]  # (F, hi - lo)
+            out[:, start:stop] = block[:, start - lo : stop - lo]
+        return out
+
+    def _by_windows(self, mag: torch.Tensor) -> torch.Tensor:
+        """Fixed-size model: one padded window, or half-overlapping Hann-weighted windows."""
+        size = self.checkpoint.model.config.n_frames
+        hop = size // 2
+        n = mag.shape[-1]
+        if n <= size:  # one window, like the paper's clips
+            return self._run(_pad_frames(mag, 0, size - n)[None])[0, :, :n]
+        padded_n = max(size, hop * (-(-max(n - size, 0) // hop)) + size)
+        # pad half a window in front so the first frames get full weight as well
+        padded = _pad_frames(mag, hop, padded_n - n + hop)  # (F, padded)
+        starts = list(range(0, padded.shape[-1] - size + 1, hop))
+        weight = torch.hann_window(size, periodic=False) + 1e-3  # (size,)
+        total = torch.zeros_like(padded)
+        norm = torch.zeros(padded.shape[-1])
+        for i in range(0, len(starts), 32):  # 32 windows per batch bounds the memory
+            batch = torch.stack([padded[:, s : s + size] for s in starts[i : i + 32]])
+            for s, est in zip(starts[i : i + 32], self._run(batch), strict=True):
+                total[:, s : s + size] += est * weight
+                norm[s : s + size] += weight
+        return (total / norm.clamp_min(1e-8))[:, hop : hop + n]
+
+
+def _pad_frames(mag: torch.Tensor, before: int, after: int) -> torch.Tensor:
+    """Repeat the edge frames: the models trained on noise everywhere, never on digital zeros."""
+    return torch.nn.functional.pad(mag[None], (before, after), mode="replicate")[0]

@@ -1,0 +1,205 @@
+"""Train a denoiser and write its checkpoint: `python -m audiodemo.train MODEL --data PATH`.
+
+    python -m audiodemo.train vae --data ../shared/data/fsdd --preset paper
+    python -m audiodemo.train unet --data $AUDIODEMO_FSDD --preset default --out checkpoints/ours.pt
+    python -m audiodemo.train dcae --preset tiny --out /tmp/tiny.pt   # seconds, for tests
+
+Trains on the official FSDD training takes (5-49) less a validation slice (takes 5-7),
+or with `--held-out-speaker` on every other speaker. Writes the checkpoint (the best epoch by
+validation loss), a CSV log and a loss-curve PNG beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import math
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from tqdm import tqdm
+
+from audiodemo import fsdd
+from audiodemo.checkpoint import save_checkpoint
+from audiodemo.features import clean_target, model_input
+from audiodemo.losses import mask_loss
+from audiodemo.models import build_model
+from audiodemo.models.paper import vae_loss
+from audiodemo.pairs import PairMaker
+from audiodemo.presets import PRESETS, get_preset
+from audiodemo.spectrogram import stft
+
+VALIDATION_TAKES = range(5, 8)
+VALIDATION_SIZE = 64
+
+
+def step_loss(kind, model, preset, noisy, clean) -> dict[str, torch.Tensor]:
+    """Loss terms of one batch of `(B, T)` waves."""
+    cfg, features = preset["spectrogram"], preset["features"]
+    noisy_spec = stft(noisy, cfg)  # (B, F, N)
+    x, stats = model_input(noisy_spec.abs(), cfg, features)
+    if kind == "unet":
+        return mask_loss(model(x), noisy_spec, clean, cfg)
+    target = clean_target(stft(clean, cfg).abs(), noisy_spec.abs(), cfg, features, stats)
+    recon, mu, log_var = model(x)
+    return vae_loss(recon, target, mu, log_var, preset["model"]["alpha"])
+
+
+def make_pairs(preset, clean, talkers) -> PairMaker:
+    return PairMaker(
+        clean=clean, sample_rate=preset["spectrogram"].sample_rate, seconds=preset["seconds"],
+        snr_range=preset["snr_range"], noise_mix=preset["noise_mix"], concat=preset["concat"],
+        gain_db=preset["gain_db"], talkers=talkers,
+    )
+
+
+def load_data(args, preset):
+    """Clean training and validation waves at the preset's rate."""
+    recordings = fsdd.list_recordings(args.data)
+    train, _ = fsdd.split(recordings, args.held_out_speaker)
+    val = [r for r in train if r.take in VALIDATION_TAKES]
+    train = [r for r in train if r.take not in VALIDATION_TAKES]
+    if preset["max_clips"]:
+        rng = np.random.default_rng(args.seed)
+        train = [train[i] for i in rng.permutation(len(train))[: preset["max_clips"]]]
+        val = val[: preset["max_clips"] // 2]
+    rate = preset["spectrogram"].sample_rate
+    return fsdd.load_waves(train, rate), fsdd.load_waves(val, rate)
+
+
+def evaluate(kind, model, preset, val_batch) -> dict[str, float]:
+    model.eval()
+    with torch.no_grad():
+        terms = step_loss(kind, model, preset, *val_batch)
+    model.train()
+    return {k: float(v) for k, v in terms.items()}
+
+
+def save_curve(rows: list[dict], path: Path) -> None:
+    fig = Figure(figsize=(6, 3.5), layout="constrained")
+    ax = fig.add_subplot()
+    epochs = [r["epoch"] for r in rows]
+    ax.plot(epochs, [r["train_loss"] for r in rows], label="train")
+    ax.plot(epochs, [r["val_loss"] for r in rows], label="validation")
+    ax.set(xlabel="epoch", ylabel="loss", title=path.stem)
+    if all(r["val_loss"] > 0 for r in rows):
+        ax.set_yscale("log")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.savefig(path, dpi=100)
+
+
+def train(args) -> dict:
+    """Run the training the arguments describe; returns the final metrics."""
+    torch.manual_seed(args.seed)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    preset = get_preset(args.model, args.preset)
+    for key in ("epochs", "lr", "batch_size"):
+        if getattr(args, key) is not None:
+            preset[key] = getattr(args, key)
+    clean, val_clean = load_data(args, preset)
+    pairs = make_pairs(preset, clean, talkers=clean)
+    val_batch = make_pairs(preset, val_clean, talkers=val_clean).batch(
+        min(VALIDATION_SIZE, 4 * len(val_clean)), np.random.default_rng(10_000 + args.seed))
+    model = build_model(args.model, preset["model"])
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=preset["lr"])
+    steps = preset["steps_per_epoch"] or math.ceil(len(clean) / preset["batch_size"])
+    total = preset["epochs"] * steps
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, (lambda i: 0.5 * (1 + math.cos(math.pi * i / total))) if preset["cosine"]
+        else (lambda i: 1.0))
+    rng = np.random.default_rng(args.seed)
+    out = Path(args.out)
+    rows, best = [], math.inf
+    for epoch in range(1, preset["epochs"] + 1):
+        start, running = time.time(), []
+        for _ in tqdm(range(steps), desc=f"epoch {epoch}/{preset['epochs']}", leave=False,
+                      disable=args.quiet):
+            terms = step_loss(args.model, model, preset, *pairs.batch(preset["batch_size"], rng))
+            opt.zero_grad()
+            terms["loss"].backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            sched.step()
+            running.append(terms["loss"].item())
+        val = evaluate(args.model, model, preset, val_batch)
+        row = {"epoch": epoch, "train_loss": float(np.mean(running)), "val_loss": val["loss"],
+               **{f"val_{k}": v for k, v in val.items() if k != "loss"},
+               "seconds": round(time.time() - start, 1)}
+        rows.append(row)
+        print(", ".join(f"{k} {v:.5g}" if isinstance(v, float) else f"{k} {v}"
+                        for k, v in row.items()), flush=True)
+        if val["loss"] < best:
+            best = val["loss"]
+            save_checkpoint(out, args.model, model, preset["spectrogram"],
+                            preprocessing(preset), training_record(args, preset, row),
+                            half=preset["half"])
+    write_log(rows, out)
+    return rows[-1]
+
+
+def preprocessing(preset) -> dict:
+    return {"features": preset["features"], "clip_seconds": preset["seconds"],
+            "concat": preset["concat"]}
+
+
+def training_record(args, preset, row) -> dict:
+    """How the checkpoint was made, without paths of this machine."""
+    argv = [a if a != str(args.data) else "$AUDIODEMO_FSDD" for a in args.argv]
+    data = "FSDD v1.0.9, official train takes 5-49 less validation takes 5-7"
+    if args.held_out_speaker:
+        data = f"FSDD v1.0.9, all speakers but {args.held_out_speaker}, less takes 5-7"
+    return {
+        "command": "python -m audiodemo.train " + shlex.join(argv),
+        "data": data, "preset": args.preset, "seed": args.seed,
+        "epochs": preset["epochs"], "best_epoch": row["epoch"],
+        "noise": {k: v for k, v in preset["noise_mix"].items()},
+        "snr_range_db": list(preset["snr_range"]), "lr": preset["lr"],
+        "batch_size": preset["batch_size"],
+        "metrics": {k: v for k, v in row.items() if k.startswith("val_")},
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def write_log(rows: list[dict], out: Path) -> None:
+    log = out.with_suffix(".csv")
+    with open(log, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    save_curve(rows, out.with_suffix(".png"))
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="Train a denoising autoencoder on FSDD.")
+    p.add_argument("model", choices=sorted(PRESETS), help="dcae, vae (the paper's) or unet (ours)")
+    p.add_argument("--data", default=None, help=f"FSDD folder (default: ${fsdd.ENV_VAR})")
+    p.add_argument("--preset", default="default", help="tiny, paper or default")
+    p.add_argument("--out", default=None, help="checkpoint path (default: checkpoints/MODEL.pt)")
+    p.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
+    p.add_argument("--lr", type=float, default=None, help="override the learning rate")
+    p.add_argument("--batch-size", type=int, default=None, help="override the batch size")
+    p.add_argument("--held-out-speaker", default=None, help="leave this speaker out entirely")
+    p.add_argument("--seed", type=int, default=0, help="seeds weights, data order and noise")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = p.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    args.out = args.out or f"checkpoints/{args.model}.pt"
+    return args
+
+
+def main(argv=None) -> None:
+    train(parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

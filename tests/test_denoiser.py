@@ -1,0 +1,99 @@
+"""Denoising any length: shapes, blocks equal one pass, strength, reconstructions, the CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+import audiodemo.denoiser as denoiser_module
+from audiodemo import denoise
+from audiodemo.denoiser import RECONSTRUCTIONS, Denoiser
+from audiodemo.features import model_input, output_magnitude
+from tests.conftest import tone
+
+
+@pytest.mark.parametrize("kind", ["dcae", "vae", "unet"])
+def test_output_keeps_the_length_for_random_lengths_and_every_reconstruction(
+    kind, tiny_checkpoints, rng
+):
+    d = Denoiser.from_checkpoint(tiny_checkpoints[kind])
+    d.gl_iters = 2
+    for n in [1, *rng.integers(100, 30000, size=3)]:
+        x = (0.1 * rng.standard_normal(n)).astype(np.float32)
+        for reconstruction in RECONSTRUCTIONS:
+            y = d(x, d.sample_rate, reconstruction=reconstruction)
+            assert y.shape == (n,) and y.dtype == np.float32 and np.isfinite(y).all()
+
+
+def test_blocks_give_the_same_result_as_one_pass(tiny_checkpoints, rng, monkeypatch):
+    d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
+    x = (0.1 * rng.standard_normal(8000 * 12)).astype(np.float32)  # ~1500 frames
+    in_blocks = d(x, 8000)
+    monkeypatch.setattr(denoiser_module, "BLOCK_FRAMES", 10**9)
+    np.testing.assert_allclose(in_blocks, d(x, 8000), atol=1e-5)
+
+
+def test_a_short_clip_equals_the_paper_models_one_shot(tiny_checkpoints, rng):
+    import torch
+
+    d = Denoiser.from_checkpoint(tiny_checkpoints["vae"])
+    mag = torch.rand(257, 48) + 0.01
+    x, stats = model_input(mag[None], d.checkpoint.spectrogram, "minmax_db")
+    with torch.no_grad():
+        direct = output_magnitude(d.checkpoint.model(x)[0], mag[None], "minmax_db", stats)[0]
+    torch.testing.assert_close(d.estimate_magnitude(mag), direct)
+
+
+def test_long_input_through_windows_is_smooth_and_finite(tiny_checkpoints, rng):
+    d = Denoiser.from_checkpoint(tiny_checkpoints["dcae"])
+    x = (0.1 * rng.standard_normal(22050 * 3)).astype(np.float32)
+    y = d(x, 22050)
+    assert y.shape == x.shape and np.isfinite(y).all()
+
+
+def test_strength_zero_returns_the_input(tiny_checkpoints):
+    d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
+    x = tone(300, 0.5, 8000)
+    np.testing.assert_allclose(d(x, 8000, strength=0.0), x, atol=1e-5)
+
+
+def test_input_is_resampled_to_the_model_rate(tiny_checkpoints):
+    d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
+    assert d(tone(300, 1.0, 44100), 44100).shape == (8000,)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(strength=1.5), "strength must be between 0 and 1"),
+    (dict(reconstruction="magic"), "reconstruction must be one of"),
+])
+def test_bad_options_are_refused(tiny_checkpoints, kwargs, message):
+    d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
+    with pytest.raises(ValueError, match=message):
+        d(tone(), 22050, **kwargs)
+
+
+def test_cli_writes_one_wav_per_input_at_the_model_rate(tiny_checkpoints, tmp_path):
+    inputs = []
+    for name, rate in [("a.wav", 16000), ("b.flac", 44100)]:
+        sf.write(tmp_path / name, tone(200, 0.4, rate), rate)
+        inputs.append(str(tmp_path / name))
+    out = tmp_path / "out"
+    code = denoise.main([*inputs, "--out-dir", str(out), "--model",
+                         str(tiny_checkpoints["unet"])])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.wav", "b.wav"]
+    info = sf.info(str(out / "b.wav"))
+    assert info.samplerate == 8000 and info.duration == pytest.approx(0.4, abs=0.01)
+
+
+def test_cli_reports_bad_files_and_fails(tiny_checkpoints, tmp_path, capsys):
+    (tmp_path / "bad.wav").write_bytes(b"nope")
+    code = denoise.main([str(tmp_path / "bad.wav"), "--out-dir", str(tmp_path / "o"),
+                         "--model", str(tiny_checkpoints["unet"])])
+    assert code == 1 and "bad.wav" in capsys.readouterr().err
+
+
+def test_cli_refuses_an_unknown_model():
+    with pytest.raises(ValueError, match="No checkpoint 'best_ever'"):
+        denoise.checkpoint_path("best_ever")
