@@ -98,7 +98,7 @@ def comparison_figure(views: dict[str, SpectrogramView], cmap: str = "magma") ->
     axes = fig.subplots(len(views), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (name, view) in zip(axes, views.items(), strict=True):
         mesh = draw_spectrogram(ax, pool(view, 1200, 400), cmap)
-        ax.set_title(name, fontsize=10, loc="left")
+        ax.set_title(name, fontsize=10, loc="right")
         if ax is not axes[-1]:
             ax.set_xlabel("")
     fig.colorbar(mesh, ax=list(axes), label=next(iter(views.values())).label, pad=0.01)

@@ -61,3 +61,13 @@ def test_api_reports_bad_input_and_keeps_serving(app_url, tmp_path):
         api_name="/spectrogram",
     )
     assert "Δt" in text
+
+
+def test_api_answers_denoise(app_url):
+    client = Client(app_url, verbose=False)
+    noisy, clean, figure, report = client.predict(
+        handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: U-Net mask",
+        "Noisy phase", 1.0, 0, api_name="/denoise",
+    )
+    assert noisy.endswith(".wav") and clean.endswith(".wav")
+    assert "SI-SDR" in report and "8000 Hz" in report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -49,3 +51,16 @@ def test_a_broken_upload_shows_a_message(page: Page, app_url, tmp_path):
     open_tab(page, app_url, "Spectrogram")
     page.locator("input[type=file]").first.set_input_files(str(bad))
     expect(page.get_by_text("Could not read 'broken.wav'").first).to_be_visible(timeout=TIMEOUT)
+
+
+def test_denoise_tab_adds_noise_denoises_and_shows_both_players(page: Page, app_url):
+    open_tab(page, app_url, "Denoise")
+    page.locator("#denoise input[type=file]").first.set_input_files(
+        example("digits_31415_theo.wav"))
+    page.get_by_role("button", name="Denoise", exact=True).click()
+    expect(page.get_by_text("| denoised |").or_(page.locator("#denoise table"))).not_to_have_count(
+        0, timeout=TIMEOUT)
+    for player in ["#noisy-player", "#denoised-player"]:
+        expect(page.locator(f"{player} [data-testid=download-link]")).to_have_attribute(
+            "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+    expect(page.locator("#denoise [data-testid=matplotlib] img")).to_have_count(1)

@@ -91,7 +91,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
 
 def build_denoise_tab() -> None:
     """Add the Denoise tab to the current `gr.Blocks`."""
-    with gr.Tab("Denoise", id="denoise"):
+    with gr.Tab("Denoise", id="denoise", elem_id="denoise"):
         gr.Markdown(INTRO)
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
@@ -108,8 +108,10 @@ def build_denoise_tab() -> None:
                 go = gr.Button("Denoise", variant="primary")
             with gr.Column(scale=2):
                 with gr.Row():
-                    noisy_out = gr.Audio(label="Noisy", interactive=False)
-                    clean_out = gr.Audio(label="Denoised", interactive=False)
+                    noisy_out = gr.Audio(label="Noisy", interactive=False,
+                                         elem_id="noisy-player")
+                    clean_out = gr.Audio(label="Denoised", interactive=False,
+                                         elem_id="denoised-player")
                 report = gr.Markdown()
                 figure = gr.Plot(label="Spectrograms (shared colour scale)")
         go.click(

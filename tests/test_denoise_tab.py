@@ -1,0 +1,59 @@
+"""The Denoise tab's handler with the committed checkpoints, called as the UI calls it."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from audiodemo.ui.common import example
+from audiodemo.ui.denoise_tab import MODELS, NO_NOISE, RECONSTRUCTION_LABELS, denoise
+
+SPEECH = example("digits_31415_theo.wav")
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_denoise_returns_players_figure_and_scores_at_the_model_rate(model):
+    noisy, clean, figure, report = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
+    (rate_a, a), (rate_b, b) = noisy, clean
+    assert rate_a == rate_b and f"{rate_a} Hz" in report
+    assert a.dtype == b.dtype == np.int16 and a.shape == b.shape
+    assert isinstance(figure, Figure) and len(figure.axes) == 4  # clean, noisy, denoised, bar
+    assert "| noisy input |" in report and "| denoised |" in report
+
+
+def test_every_reconstruction_and_noise_type_runs():
+    for recon in RECONSTRUCTION_LABELS:
+        denoise(SPEECH, "pink", 0, "Ours: U-Net mask", recon, 0.5)
+    for noise in ["brown", "babble", "hum"]:
+        denoise(SPEECH, noise, 10, "Ours: U-Net mask", "Noisy phase", 1.0)
+
+
+def test_without_added_noise_there_is_no_reference_and_no_scores():
+    _, _, figure, report = denoise(example("digit_7_jackson_noisy.wav"), NO_NOISE, 5,
+                                   "Ours: U-Net mask", "Noisy phase", 1.0)
+    assert "no scores" in report and len(figure.axes) == 3
+
+
+def test_the_same_seed_gives_the_same_noise():
+    a = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=3)[0][1]
+    b = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=3)[0][1]
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("audio,message", [
+    (None, "Upload, record or pick"),
+    (example("does_not_exist.wav"), "No audio file"),
+])
+def test_bad_requests_are_messages(audio, message):
+    with pytest.raises(gr.Error, match=message):
+        denoise(audio, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0)
+
+
+def test_silence_with_added_noise_is_a_message(tmp_path):
+    from audiodemo.audio import save_wav
+
+    save_wav(tmp_path / "silence.wav", np.zeros(8000, np.float32), 8000)
+    with pytest.raises(gr.Error, match="silent"):
+        denoise(str(tmp_path / "silence.wav"), "white", 5, "Ours: U-Net mask", "Noisy phase", 1)
