@@ -15,7 +15,7 @@ import numpy as np
 
 from audiodemo.audio import load_audio
 from audiodemo.denoise import MODEL_NAMES, checkpoint_path
-from audiodemo.denoiser import RECONSTRUCTIONS, Denoiser
+from audiodemo.denoiser import Denoiser
 from audiodemo.metrics import quality
 from audiodemo.noise import NOISE_TYPES, add_noise
 from audiodemo.plots import comparison_figure
