@@ -21,6 +21,10 @@ def si_sdr(reference: torch.Tensor, estimate: torch.Tensor, eps: float = 1e-8) -
     return 10 * torch.log10(ratio + eps)
 
 
+def compress(mag: torch.Tensor) -> torch.Tensor:
+    return mag.clamp_min(1e-6).pow(COMPRESSION)
+
+
 def mask_loss(
     mask: torch.Tensor, noisy_spec: torch.Tensor, clean: torch.Tensor, cfg: SpectrogramConfig
 ) -> dict[str, torch.Tensor]:
@@ -31,9 +35,10 @@ def mask_loss(
         noisy_spec: complex STFT of the noisy wave, `(B, F, N)`.
         clean: clean waves `(B, T)`.
     """
-    estimate = mask[:, 0] * noisy_spec  # (B, F, N), noisy phase kept
+    estimate = mask[:, 0] * noisy_spec.abs()  # (B, F, N) magnitude, real: no |0| gradient
     clean_mag = stft(clean, cfg).abs()
-    spectral = (estimate.abs().pow(COMPRESSION) - clean_mag.pow(COMPRESSION)).abs().mean()
-    wave = istft(estimate, cfg, length=clean.shape[-1])
+    # x^0.3 has an infinite slope at 0, so magnitudes below 1e-6 are held there
+    spectral = (compress(estimate) - compress(clean_mag)).abs().mean()
+    wave = istft(torch.polar(estimate, noisy_spec.angle()), cfg, length=clean.shape[-1])
     sdr = si_sdr(clean, wave).mean()
     return {"loss": spectral - SI_SDR_WEIGHT * sdr, "spectral": spectral, "si_sdr": sdr}

@@ -120,20 +120,23 @@ def train(args) -> dict:
     out = Path(args.out)
     rows, best = [], math.inf
     for epoch in range(1, preset["epochs"] + 1):
-        start, running = time.time(), []
+        start, running, skipped = time.time(), [], 0
         for _ in tqdm(range(steps), desc=f"epoch {epoch}/{preset['epochs']}", leave=False,
                       disable=args.quiet):
             terms = step_loss(args.model, model, preset, *pairs.batch(preset["batch_size"], rng))
             opt.zero_grad()
             terms["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            if not (torch.isfinite(terms["loss"]) and torch.isfinite(norm)):
+                skipped += 1  # never let one bad batch poison the weights
+                continue
             opt.step()
             sched.step()
             running.append(terms["loss"].item())
         val = evaluate(args.model, model, preset, val_batch)
         row = {"epoch": epoch, "train_loss": float(np.mean(running)), "val_loss": val["loss"],
                **{f"val_{k}": v for k, v in val.items() if k != "loss"},
-               "seconds": round(time.time() - start, 1)}
+               "skipped_batches": skipped, "seconds": round(time.time() - start, 1)}
         rows.append(row)
         print(", ".join(f"{k} {v:.5g}" if isinstance(v, float) else f"{k} {v}"
                         for k, v in row.items()), flush=True)
