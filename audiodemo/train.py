@@ -156,7 +156,8 @@ def preprocessing(preset) -> dict:
 
 def training_record(args, preset, row) -> dict:
     """How the checkpoint was made, without paths of this machine."""
-    argv = [a if a != str(args.data) else "$AUDIODEMO_FSDD" for a in args.argv]
+    hidden = {str(args.data): "$AUDIODEMO_FSDD", str(args.out): _portable(Path(args.out))}
+    argv = [hidden.get(a, a) for a in args.argv]
     data = "FSDD v1.0.9, official train takes 5-49 less validation takes 5-7"
     if args.held_out_speaker:
         data = f"FSDD v1.0.9, all speakers but {args.held_out_speaker}, less takes 5-7"
@@ -170,6 +171,14 @@ def training_record(args, preset, row) -> dict:
         "metrics": {k: v for k, v in row.items() if k.startswith("val_")},
         "date": datetime.date.today().isoformat(),
     }
+
+
+def _portable(path: Path) -> str:
+    """A path as the record may show it: relative to here, or just its name."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return f".../{path.name}"
 
 
 def write_log(rows: list[dict], out: Path) -> None:

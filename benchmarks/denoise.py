@@ -129,29 +129,27 @@ def markdown(table: dict, extra: dict | None = None) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
-    p.add_argument("--speaker", default="theo", help="whose test takes make the strings")
-    p.add_argument("--strings", type=int, default=10, help="how many 5-digit strings (max 10)")
-    p.add_argument("--ours", default="ours", help="checkpoint for 'ours', e.g. a leave-one-"
-                   "speaker-out model trained with --held-out-speaker SPEAKER")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
-    args = p.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    recordings = fsdd.list_recordings(args.data)
-    strings = digit_strings(recordings, args.speaker, args.strings)
+def baselines() -> dict:
+    return {
+        "noisy input": (RATE, lambda y: y),
+        "spectral gating (noisereduce, stationary)": (RATE, spectral_gating),
+        "oracle IRM": (RATE, lambda y, s: ideal_ratio_mask(s, y)),
+    }
+
+
+def as_system(d: Denoiser) -> tuple:
+    return d.sample_rate, lambda y: d(y, d.sample_rate)
+
+
+def full_report(args, recordings, strings) -> None:
+    """Every system on white noise, ours on the other noises, and real-time factors."""
     models = {name: Denoiser.from_checkpoint(checkpoint_path(key)) for name, key in
               [("paper DCAE", "paper_dcae"), ("paper VAE", "paper_vae"), ("ours", args.ours)]}
     paper_rate = models["paper VAE"].sample_rate
-    systems = {
-        "noisy input": (RATE, lambda y: y),
-        f"noisy input at {paper_rate} Hz (the paper models' input)": (paper_rate, lambda y: y),
-        "spectral gating (noisereduce, stationary)": (RATE, spectral_gating),
-        "oracle IRM": (RATE, lambda y, s: ideal_ratio_mask(s, y)),
-        **{name: (d.sample_rate, lambda y, d=d: d(y, d.sample_rate)) for name, d in models.items()},
-    }
+    systems = baselines()
+    systems[f"noisy input at {paper_rate} Hz (the paper models' input)"] = (paper_rate,
+                                                                          lambda y: y)
+    systems.update({name: as_system(d) for name, d in models.items()})
     mse = {name: " / ".join(f"{paper_mse(models[name], recordings, s):.4f}" for s in SNRS)
            for name in ("paper DCAE", "paper VAE")}
     print(f"## White noise, speaker {args.speaker} ({len(strings)} strings of 5 test digits)\n")
@@ -165,6 +163,36 @@ def main(argv=None) -> None:
     print("\n## Real-time factor (10 s of audio, median of 5, this machine)\n")
     for name, d in models.items():
         print(f"- {name}: {real_time_factor(d):.4f}")
+
+
+def unseen_speaker_report(args, strings) -> None:
+    """White noise only: a model trained without `args.speaker` against the baselines."""
+    systems = baselines()
+    systems[f"ours, never heard {args.speaker}"] = as_system(
+        Denoiser.from_checkpoint(checkpoint_path(args.ours)))
+    print(f"## White noise, unseen speaker {args.speaker} ({len(strings)} strings)\n")
+    print(markdown(score(systems, strings)))
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    p.add_argument("--speaker", default="theo", help="whose test takes make the strings")
+    p.add_argument("--strings", type=int, default=10, help="how many 5-digit strings (max 10)")
+    p.add_argument("--ours", default="ours", help="checkpoint name or path for 'ours'")
+    p.add_argument("--unseen-speaker", action="store_true",
+                   help="only white noise and the baselines: for an --ours model trained "
+                   "with --held-out-speaker SPEAKER")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    args = p.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    recordings = fsdd.list_recordings(args.data)
+    strings = digit_strings(recordings, args.speaker, args.strings)
+    if args.unseen_speaker:
+        unseen_speaker_report(args, strings)
+    else:
+        full_report(args, recordings, strings)
 
 
 if __name__ == "__main__":
