@@ -57,12 +57,22 @@ def to_8k(wave, rate):
     return librosa.resample(wave, orig_sr=rate, target_sr=RATE) if rate != RATE else wave
 
 
-def ideal_ratio_mask(clean: np.ndarray, noisy: np.ndarray) -> np.ndarray:
-    """The oracle IRM √(S²/(S²+N²)) on the noisy phase at our STFT."""
-    s, y = stft(torch.from_numpy(clean), OURS_SPEC), stft(torch.from_numpy(noisy), OURS_SPEC)
+def ideal_ratio_mask(clean: np.ndarray, noisy: np.ndarray, cfg=OURS_SPEC) -> np.ndarray:
+    """The oracle IRM √(S²/(S²+N²)) on the noisy phase, at our STFT unless `cfg` says."""
+    s, y = stft(torch.from_numpy(clean), cfg), stft(torch.from_numpy(noisy), cfg)
     n = y - s
     mask = (s.abs() ** 2 / (s.abs() ** 2 + n.abs() ** 2).clamp_min(1e-12)).sqrt()
-    return istft(mask * y, OURS_SPEC, length=len(noisy)).numpy()
+    return istft(mask * y, cfg, length=len(noisy)).numpy()
+
+
+def stft_ceilings(strings) -> dict:
+    """The oracle IRM under several STFTs: how good a perfect mask can be with each."""
+    systems = {}
+    for n_fft, hop in [(512, 256), (512, 128), (256, 128), (256, 64)]:
+        cfg = OURS_SPEC.with_(n_fft=n_fft, hop_length=hop)
+        name = f"oracle IRM, n_fft {n_fft} ({1000 * n_fft // RATE} ms), hop {hop}"
+        systems[name] = (RATE, lambda y, s, cfg=cfg: ideal_ratio_mask(s, y, cfg))
+    return score(systems, strings)
 
 
 def spectral_gating(noisy: np.ndarray) -> np.ndarray:
@@ -80,7 +90,7 @@ def score(systems, strings, kind="white", talkers=None) -> dict:
             rows = []
             for i, clean in enumerate(strings):
                 noisy = noisy_at(clean, rate, kind, snr, seed=1000 * snr + i, talkers=talkers)
-                out = fn(noisy, clean) if name == "oracle IRM" else fn(noisy)
+                out = fn(noisy, clean) if name.startswith("oracle IRM") else fn(noisy)
                 rows.append(quality(clean, to_8k(out, rate), RATE))
             table[name][snr] = {m: float(np.nanmean([r[m] for r in rows])) for m in METRICS}
     return table
@@ -160,6 +170,8 @@ def full_report(args, recordings, strings) -> None:
     for kind in ("pink", "brown", "babble", "hum"):
         print(f"\n## {kind.capitalize()} noise, speaker {args.speaker}\n")
         print(markdown(score(ours, strings, kind, talkers)))
+    print("\n## What a perfect mask reaches with each STFT (white noise, noisy phase)\n")
+    print(markdown(stft_ceilings(strings)))
     print("\n## Real-time factor (10 s of audio, median of 5, this machine)\n")
     for name, d in models.items():
         print(f"- {name}: {real_time_factor(d):.4f}")
