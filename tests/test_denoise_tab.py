@@ -57,3 +57,15 @@ def test_silence_with_added_noise_is_a_message(tmp_path):
     save_wav(tmp_path / "silence.wav", np.zeros(8000, np.float32), 8000)
     with pytest.raises(gr.Error, match="silent"):
         denoise(str(tmp_path / "silence.wav"), "white", 5, "Ours: U-Net mask", "Noisy phase", 1)
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5])
+def test_nonsense_seeds_are_messages(seed):
+    with pytest.raises(gr.Error, match="noise seed must be a whole number"):
+        denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=seed)
+
+
+def test_an_empty_seed_box_means_seed_zero():
+    a = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=None)[0][1]
+    b = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=0)[0][1]
+    assert np.array_equal(a, b)

@@ -67,6 +67,9 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
         raise ValueError("Upload, record or pick a recording first.")
     if model not in MODELS or reconstruction not in RECONSTRUCTION_LABELS:
         raise ValueError(f"Unknown model {model!r} or reconstruction {reconstruction!r}.")
+    seed = 0 if seed is None else seed
+    if seed < 0 or seed != int(seed):
+        raise ValueError(f"The noise seed must be a whole number from 0 up, got {seed}.")
     denoiser = get_denoiser(MODELS[model])
     rate = denoiser.sample_rate
     wave, _ = load_audio(audio, rate, max_seconds=MAX_SECONDS)
