@@ -52,6 +52,12 @@ def get_denoiser(name: str) -> Denoiser:
     return Denoiser.from_checkpoint(checkpoint_path(name))
 
 
+@functools.lru_cache(maxsize=4)
+def babble_talkers(rate: int) -> np.ndarray:
+    """The bundled babble recording at `rate`, read once."""
+    return load_audio(example("babble.wav"), rate)[0]
+
+
 def _metrics_table(clean, noisy, denoised, rate) -> str:
     rows = {"noisy input": quality(clean, noisy, rate), "denoised": quality(clean, denoised, rate)}
     lines = ["| | SI-SDR (dB) | PESQ | STOI |", "|---|---|---|---|"]
@@ -75,7 +81,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
     wave, _ = load_audio(audio, rate, max_seconds=MAX_SECONDS)
     clean = None
     if noise_type != NO_NOISE:
-        talkers = [load_audio(example("babble.wav"), rate)[0]] if noise_type == "babble" else None
+        talkers = [babble_talkers(rate)] if noise_type == "babble" else None
         clean = wave
         wave = add_noise(clean, noise_type, float(snr_db), rate,
                          np.random.default_rng(int(seed)), talkers)
