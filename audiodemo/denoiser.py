@@ -90,7 +90,7 @@ class Denoiser:
         x, stats = model_input(mags, cfg, features)
         out = self.checkpoint.model(x)
         out = out[0] if isinstance(out, tuple) else out  # the paper's models return (x, μ, σ)
-        return output_magnitude(out, mags, features, stats)
+        return output_magnitude(out, mags, features, stats, cfg)
 
     def _by_blocks(self, mag: torch.Tensor) -> torch.Tensor:
         """Fully convolutional: blocks of frames plus the model's context on each side."""

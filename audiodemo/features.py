@@ -8,6 +8,8 @@ Two front ends, named in a checkpoint's `preprocessing["features"]`:
   stored by file name, the tutorial's defect), so any new audio maps back to magnitudes.
 - `mask` (ours): |STFT| in dB scaled by the fixed range of the `SpectrogramConfig`; the model
   predicts a mask in [0, 1] that multiplies the noisy magnitude.
+- `fixed_db`: the same input; the model predicts the clean dB spectrogram in the same fixed
+  scale (a magnitude, not a mask: the ablation behind our choice of a mask).
 
 Shapes: magnitudes `(B, F, N)`, model tensors `(B, 1, F, N)`.
 """
@@ -16,15 +18,21 @@ from __future__ import annotations
 
 import torch
 
-from audiodemo.spectrogram import SpectrogramConfig, amplitude_to_db, db_to_amplitude, normalise_db
+from audiodemo.spectrogram import (
+    SpectrogramConfig,
+    amplitude_to_db,
+    db_to_amplitude,
+    denormalise_db,
+    normalise_db,
+)
 
-FEATURES = ("minmax_db", "mask")
+FEATURES = ("minmax_db", "mask", "fixed_db")
 
 
 def model_input(noisy_mag: torch.Tensor, cfg: SpectrogramConfig, features: str):
     """Model input `(B, 1, F, N)` and the per-clip statistics `(B, 2)` (min, max dB)."""
     db = amplitude_to_db(noisy_mag, cfg.db_floor)  # (B, F, N)
-    if features == "mask":
+    if features in ("mask", "fixed_db"):
         return normalise_db(db, cfg).unsqueeze(1), None
     if features != "minmax_db":
         raise ValueError(f"features must be one of {FEATURES}, got {features!r}")
@@ -49,11 +57,14 @@ def clean_target(
 
 
 def output_magnitude(
-    output: torch.Tensor, noisy_mag: torch.Tensor, features: str, stats: torch.Tensor | None
+    output: torch.Tensor, noisy_mag: torch.Tensor, features: str, stats: torch.Tensor | None,
+    cfg: SpectrogramConfig | None = None,
 ) -> torch.Tensor:
-    """The clean magnitude `(B, F, N)` a model output stands for."""
+    """The clean magnitude `(B, F, N)` a model output stands for (`cfg` for `fixed_db`)."""
     out = output[:, 0]
     if features == "mask":
         return out * noisy_mag
+    if features == "fixed_db":
+        return db_to_amplitude(denormalise_db(out, cfg))
     lo, hi = stats[:, :1, None], stats[:, 1:, None]
     return db_to_amplitude(out * (hi - lo) + lo)

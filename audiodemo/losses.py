@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from audiodemo.spectrogram import SpectrogramConfig, istft, stft
+from audiodemo.spectrogram import SpectrogramConfig, amplitude_to_db, istft, normalise_db, stft
 
 COMPRESSION = 0.3  # magnitudes^0.3 weigh quiet speech more than plain MSE does
 SI_SDR_WEIGHT = 0.05  # per dB
@@ -25,20 +25,32 @@ def compress(mag: torch.Tensor) -> torch.Tensor:
     return mag.clamp_min(1e-6).pow(COMPRESSION)
 
 
-def mask_loss(
-    mask: torch.Tensor, noisy_spec: torch.Tensor, clean: torch.Tensor, cfg: SpectrogramConfig
+LOSSES = ("l1_sisdr", "l1", "mse_db")
+
+
+def denoising_loss(
+    estimate: torch.Tensor, noisy_spec: torch.Tensor, clean: torch.Tensor,
+    cfg: SpectrogramConfig, kind: str = "l1_sisdr",
 ) -> dict[str, torch.Tensor]:
-    """Compressed-magnitude L1 plus negative SI-SDR of the wave rebuilt with the noisy phase.
+    """Loss of an estimated clean magnitude; every kind reports all three terms.
+
+    Kinds: `l1_sisdr` (ours) compressed-magnitude L1 minus `SI_SDR_WEIGHT` × SI-SDR of the
+    wave rebuilt with the noisy phase; `l1` the compressed L1 alone; `mse_db` the paper's
+    measure, MSE of dB spectrograms in the config's fixed [0, 1] scale.
 
     Args:
-        mask: `(B, 1, F, N)` in [0, 1].
+        estimate: `(B, F, N)` magnitudes (a mask times the noisy magnitude, or a prediction).
         noisy_spec: complex STFT of the noisy wave, `(B, F, N)`.
         clean: clean waves `(B, T)`.
     """
-    estimate = mask[:, 0] * noisy_spec.abs()  # (B, F, N) magnitude, real: no |0| gradient
+    if kind not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {kind!r}")
     clean_mag = stft(clean, cfg).abs()
     # x^0.3 has an infinite slope at 0, so magnitudes below 1e-6 are held there
     spectral = (compress(estimate) - compress(clean_mag)).abs().mean()
     wave = istft(torch.polar(estimate, noisy_spec.angle()), cfg, length=clean.shape[-1])
     sdr = si_sdr(clean, wave).mean()
-    return {"loss": spectral - SI_SDR_WEIGHT * sdr, "spectral": spectral, "si_sdr": sdr}
+    mse = (normalise_db(amplitude_to_db(estimate, cfg.db_floor), cfg)
+           - normalise_db(amplitude_to_db(clean_mag, cfg.db_floor), cfg)).pow(2).mean()
+    total = {"l1_sisdr": spectral - SI_SDR_WEIGHT * sdr, "l1": spectral, "mse_db": mse}[kind]
+    return {"loss": total, "spectral": spectral, "si_sdr": sdr, "mse_db": mse}

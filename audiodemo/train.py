@@ -12,12 +12,14 @@ validation loss), a CSV log and a loss-curve PNG beside it.
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import datetime
 import math
 import shlex
 import sys
 import time
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +28,10 @@ from matplotlib.figure import Figure
 from tqdm import tqdm
 
 from audiodemo import fsdd
-from audiodemo.checkpoint import save_checkpoint
-from audiodemo.features import clean_target, model_input
-from audiodemo.losses import mask_loss
-from audiodemo.models import build_model
+from audiodemo.checkpoint import load_checkpoint, save_checkpoint
+from audiodemo.features import clean_target, model_input, output_magnitude
+from audiodemo.losses import denoising_loss
+from audiodemo.models import MODELS, build_model
 from audiodemo.models.paper import vae_loss
 from audiodemo.pairs import PairMaker
 from audiodemo.presets import PRESETS, get_preset
@@ -45,7 +47,8 @@ def step_loss(kind, model, preset, noisy, clean) -> dict[str, torch.Tensor]:
     noisy_spec = stft(noisy, cfg)  # (B, F, N)
     x, stats = model_input(noisy_spec.abs(), cfg, features)
     if kind == "unet":
-        return mask_loss(model(x), noisy_spec, clean, cfg)
+        estimate = output_magnitude(model(x), noisy_spec.abs(), features, stats, cfg)
+        return denoising_loss(estimate, noisy_spec, clean, cfg, preset["loss"])
     target = clean_target(stft(clean, cfg).abs(), noisy_spec.abs(), cfg, features, stats)
     recon, mu, log_var = model(x)
     return vae_loss(recon, target, mu, log_var, preset["model"]["alpha"])
@@ -100,7 +103,7 @@ def train(args) -> dict:
     torch.manual_seed(args.seed)
     if args.threads:
         torch.set_num_threads(args.threads)
-    preset = get_preset(args.model, args.preset)
+    preset = apply_overrides(get_preset(args.model, args.preset), args.set, args.model)
     for key in ("epochs", "lr", "batch_size"):
         if getattr(args, key) is not None:
             preset[key] = getattr(args, key)
@@ -109,6 +112,8 @@ def train(args) -> dict:
     val_batch = make_pairs(preset, val_clean, talkers=val_clean).batch(
         min(VALIDATION_SIZE, 4 * len(val_clean)), np.random.default_rng(10_000 + args.seed))
     model = build_model(args.model, preset["model"])
+    if args.init:
+        model.load_state_dict(initial_weights(args.init, args.model, preset).state_dict())
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=preset["lr"])
     steps = preset["steps_per_epoch"] or math.ceil(len(clean) / preset["batch_size"])
@@ -149,6 +154,39 @@ def train(args) -> dict:
     return rows[-1]
 
 
+def apply_overrides(preset: dict, assignments: list[str], kind: str) -> dict:
+    """`KEY=VALUE` settings over a preset; `model.KEY` reaches into the model config.
+
+    Values are Python literals (`false` and `true` too); anything else stays a string:
+    `--set features=fixed_db --set model.skips=false --set loss=l1`.
+    """
+    preset = dict(preset, model=dict(preset["model"]))
+    model_keys = [f.name for f in fields(MODELS[kind][0])]
+    for item in assignments:
+        key, sep, text = item.partition("=")
+        target, name = (preset["model"], key[6:]) if key.startswith("model.") else (preset, key)
+        if not sep or name not in (model_keys if target is preset["model"] else preset):
+            raise ValueError(f"--set wants KEY=VALUE with KEY one of {sorted(preset)} or "
+                             f"model.{{{', '.join(model_keys)}}}, got {item!r}")
+        text = {"true": "True", "false": "False"}.get(text.lower(), text)
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text
+        target[name] = value
+    return preset
+
+
+def initial_weights(path: str, kind: str, preset: dict) -> torch.nn.Module:
+    """The model of a checkpoint to start from; it must match the preset's model."""
+    start = load_checkpoint(path)
+    if start.kind != kind or asdict(start.model.config) != asdict(build_model(
+            kind, preset["model"]).config):
+        raise ValueError(f"{path} holds a different model ({start.kind}, "
+                         f"{asdict(start.model.config)}); cannot start from it")
+    return start.model
+
+
 def preprocessing(preset) -> dict:
     return {"features": preset["features"], "clip_seconds": preset["seconds"],
             "concat": preset["concat"]}
@@ -167,7 +205,8 @@ def training_record(args, preset, row) -> dict:
         "epochs": preset["epochs"], "best_epoch": row["epoch"],
         "noise": {k: v for k, v in preset["noise_mix"].items()},
         "snr_range_db": list(preset["snr_range"]), "lr": preset["lr"],
-        "batch_size": preset["batch_size"],
+        "batch_size": preset["batch_size"], "loss": preset.get("loss"),
+        "overrides": list(args.set), "initialised_from": args.init and Path(args.init).name,
         "metrics": {k: v for k, v in row.items() if k.startswith("val_")},
         "date": datetime.date.today().isoformat(),
     }
@@ -199,6 +238,9 @@ def parse_args(argv=None):
     p.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
     p.add_argument("--lr", type=float, default=None, help="override the learning rate")
     p.add_argument("--batch-size", type=int, default=None, help="override the batch size")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a preset entry, e.g. loss=l1 or model.skips=false")
+    p.add_argument("--init", default=None, help="start from this checkpoint's weights")
     p.add_argument("--held-out-speaker", default=None, help="leave this speaker out entirely")
     p.add_argument("--seed", type=int, default=0, help="seeds weights, data order and noise")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
@@ -210,7 +252,10 @@ def parse_args(argv=None):
 
 
 def main(argv=None) -> None:
-    train(parse_args(argv))
+    try:
+        train(parse_args(argv))
+    except ValueError as err:  # bad data path, preset, override or checkpoint: one line
+        sys.exit(f"error: {err}")
 
 
 if __name__ == "__main__":

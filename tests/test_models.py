@@ -89,3 +89,22 @@ def test_unknown_checkpoint_versions_are_refused(tmp_path):
     torch.save({"format_version": 99}, tmp_path / "future.pt")
     with pytest.raises(ValueError, match="format 99 is not supported"):
         load_checkpoint(tmp_path / "future.pt")
+
+
+def test_unet_without_skips_is_a_plain_autoencoder_of_the_same_shape():
+    config = MaskUNetConfig(channels=(4, 8), dilations=(1,), skips=False)
+    model = MaskUNet(config)
+    assert model.merge[0][0].in_channels == 4  # only the upsampled path, no skip
+    x = torch.rand(2, 1, 129, 17)
+    with torch.no_grad():
+        assert model(x).shape == x.shape
+    assert MaskUNet(MaskUNetConfig(channels=(4, 8))).merge[0][0].in_channels == 8
+
+
+def test_checkpoints_written_before_the_skips_option_still_load(tmp_path):
+    model = build_model("unet", {"n_freqs": 129, "channels": (4, 8), "dilations": (1,)})
+    save_checkpoint(tmp_path / "old.pt", "unet", model, PAPER_SPEC, {"features": "mask"}, {})
+    payload = torch.load(tmp_path / "old.pt", weights_only=True)
+    del payload["model_config"]["skips"]  # as the first checkpoints were written
+    torch.save(payload, tmp_path / "old.pt")
+    assert load_checkpoint(tmp_path / "old.pt").model.config.skips is True

@@ -7,7 +7,8 @@ decoder mirrors it. What changes from the paper, each for a measured reason:
   time-dilated convolutions sees about ±0.2 s of context;
 - it outputs a mask in [0, 1] for the noisy magnitude instead of a new spectrogram, so it can
   only remove energy and keeps what it cannot judge.
-Shapes: input `(B, 1, F, N)` normalised log-magnitude, output mask of the same shape.
+Shapes: input `(B, 1, F, N)` normalised log-magnitude, output `(B, 1, F, N)` in [0, 1]: a
+mask, or with `features="fixed_db"` (an ablation) the clean log-magnitude in the input's scale.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class MaskUNetConfig:
     n_freqs: int = 129
     channels: tuple[int, ...] = (16, 32, 64)
     dilations: tuple[int, ...] = (1, 2, 4, 8)
+    skips: bool = True  # False: a plain autoencoder, for the ablation that shows why we skip
 
     def __post_init__(self) -> None:
         self.channels, self.dilations = tuple(self.channels), tuple(self.dilations)
@@ -56,7 +58,8 @@ class MaskUNet(nn.Module):
             nn.ConvTranspose2d(b, a, (3, 3), (2, 1), padding=(1, 1))
             for a, b in zip(chans[:-1], chans[1:], strict=True)
         )
-        self.merge = nn.ModuleList(_block(2 * a, a) for a in chans[:-1])
+        width = 2 if config.skips else 1
+        self.merge = nn.ModuleList(_block(width * a, a) for a in chans[:-1])
         self.head = nn.Conv2d(chans[0], 1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -73,5 +76,5 @@ class MaskUNet(nn.Module):
             h = up(h)  # (B, C, 2F - 1, N)
             h = nn.functional.pad(h, (0, 0, 0, max(0, skip.shape[-2] - h.shape[-2])))
             h = h[..., : skip.shape[-2], :]  # (B, C, F_skip, N)
-            h = merge(torch.cat([h, skip], dim=1))
+            h = merge(torch.cat([h, skip], dim=1) if self.config.skips else h)
         return torch.sigmoid(self.head(h))

@@ -1,0 +1,42 @@
+"""The denoising losses: each kind is zero (or best) at the clean answer and says what it is."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from audiodemo.losses import LOSSES, denoising_loss, si_sdr
+from audiodemo.presets import OURS_SPEC
+from audiodemo.spectrogram import stft
+
+
+def _pair(rng):
+    clean = torch.from_numpy(rng.standard_normal((2, 4000)).astype("float32")) * 0.1
+    noisy = clean + 0.05 * torch.from_numpy(rng.standard_normal((2, 4000)).astype("float32"))
+    return clean, stft(noisy, OURS_SPEC)
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+def test_each_loss_prefers_the_clean_magnitude_to_the_noisy_one(kind, rng):
+    clean, noisy_spec = _pair(rng)
+    perfect = denoising_loss(stft(clean, OURS_SPEC).abs(), noisy_spec, clean, OURS_SPEC, kind)
+    untouched = denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, kind)
+    assert float(perfect["loss"]) < float(untouched["loss"])
+    assert float(perfect["spectral"]) == pytest.approx(0, abs=1e-6)
+    assert float(perfect["mse_db"]) == pytest.approx(0, abs=1e-9)
+    assert set(perfect) == {"loss", "spectral", "si_sdr", "mse_db"}
+
+
+def test_the_default_loss_combines_l1_and_si_sdr(rng):
+    clean, noisy_spec = _pair(rng)
+    terms = denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, "l1_sisdr")
+    assert float(terms["loss"]) == pytest.approx(float(terms["spectral"] - 0.05 * terms["si_sdr"]))
+    assert float(terms["si_sdr"]) == pytest.approx(float(si_sdr(clean, clean + (
+        torch.istft(noisy_spec, 256, 64, window=torch.hann_window(256), length=4000) - clean
+    )).mean()), abs=0.05)
+
+
+def test_an_unknown_loss_is_refused_with_the_choices(rng):
+    clean, noisy_spec = _pair(rng)
+    with pytest.raises(ValueError, match="l1_sisdr"):
+        denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, "huber")
