@@ -22,7 +22,11 @@ METHODS = ("fast", "plain")
 
 @dataclass
 class GriffinLimResult:
-    """The rebuilt wave and the spectral convergence after each iteration."""
+    """The rebuilt wave and the spectral convergence after 0, 1, ..., n_iter iterations.
+
+    `convergence[k]` is that of the wave after k iterations, so `convergence[-1]` is the
+    returned wave's and `convergence[0]` that of the starting phase.
+    """
 
     wave: torch.Tensor  # (..., T)
     convergence: list[float]
@@ -71,7 +75,7 @@ def griffin_lim(
         generator: seeds the random initial phase.
 
     Returns:
-        The wave and the spectral convergence of each iterate, `n_iter` values.
+        The wave and the spectral convergence of each iterate, `n_iter + 1` values.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -91,4 +95,6 @@ def griffin_lim(
         # impose the target magnitude, extrapolating along the last step (α = 0: plain GLA)
         c = torch.polar(mag, torch.angle(t + alpha * (t - t_prev)))
         t_prev = t
-    return GriffinLimResult(wave=istft(c, cfg, length), convergence=history)
+    wave = istft(c, cfg, length)
+    history.append(spectral_convergence(mag, stft(wave, cfg).abs()))
+    return GriffinLimResult(wave=wave, convergence=history)

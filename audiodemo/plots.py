@@ -76,14 +76,14 @@ def _mel_to_hz(m):
 
 
 def convergence_figure(curves: dict[str, list[float]], highlight: str | None = None) -> Figure:
-    """Spectral convergence per Griffin-Lim iteration, one line per method, log scale."""
+    """Spectral convergence after 0, 1, ... Griffin-Lim iterations, a line per method, log y."""
     fig = Figure(figsize=(6, 3), layout="constrained")
     ax = fig.add_subplot()
     for name, values in curves.items():
         if not values:
             continue
         width = 2.2 if name == highlight else 1.2
-        ax.plot(np.arange(1, len(values) + 1), values, label=name, linewidth=width)
+        ax.plot(np.arange(len(values)), values, label=name, linewidth=width)
     ax.set_yscale("log")
     ax.set(xlabel="iteration", ylabel="spectral convergence (lower is better)")
     ax.grid(alpha=0.3, which="both")

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 WINDOWS = ("hann", "hamming", "blackman", "rectangular")
+MAX_CELLS = 20_000_000  # complex cells one STFT call may make (160 MB); more is refused
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,16 @@ class SpectrogramConfig:
         """Δf: the spacing of frequency bins, in Hz."""
         return self.sample_rate / self.n_fft
 
+    @property
+    def invertible(self) -> bool:
+        """Whether frames overlap enough for the inverse STFT: a hop of at most half a frame.
+
+        With longer hops a tapered window's ends (zero for Hann and Blackman) leave gaps
+        between frames, and with any window the last frame, centred at `(N - 1) * hop`,
+        stops short of the end of the sound.
+        """
+        return self.hop_length <= self.n_fft // 2
+
     def to_dict(self) -> dict:
         """Plain types only, for checkpoints."""
         return asdict(self)
@@ -107,8 +118,17 @@ def librosa_window(cfg: SpectrogramConfig) -> str:
 
 
 def stft(wave: torch.Tensor, cfg: SpectrogramConfig) -> torch.Tensor:
-    """Complex STFT of `(..., T)` -> `(..., F, N)`, centred with zero padding like librosa."""
+    """Complex STFT of `(..., T)` -> `(..., F, N)`, centred with zero padding like librosa.
+
+    Raises `ValueError` where the result would exceed `MAX_CELLS` (a long sound at a tiny hop).
+    """
     lead = wave.shape[:-1]
+    frames = 1 + wave.shape[-1] // cfg.hop_length
+    if frames * cfg.n_freqs * int(np.prod(lead)) > MAX_CELLS:
+        raise ValueError(
+            f"That spectrogram would have {frames:,} frames of {cfg.n_freqs:,} bins, more than "
+            f"this app computes at once: choose a longer hop or a shorter sound."
+        )
     flat = wave.reshape(-1, wave.shape[-1])  # (B, T)
     spec = torch.stft(
         flat,
@@ -123,7 +143,15 @@ def stft(wave: torch.Tensor, cfg: SpectrogramConfig) -> torch.Tensor:
 
 
 def istft(spec: torch.Tensor, cfg: SpectrogramConfig, length: int | None = None) -> torch.Tensor:
-    """Inverse STFT of `(..., F, N)` -> `(..., T)`; `length` trims or pads to an exact size."""
+    """Inverse STFT of `(..., F, N)` -> `(..., T)`; `length` trims or pads to an exact size.
+
+    Raises `ValueError` when the config is not `invertible`.
+    """
+    if not cfg.invertible:
+        raise ValueError(
+            f"Frames of {cfg.n_fft} samples with a hop of {cfg.hop_length} overlap too little to "
+            f"rebuild the sound from them: choose a hop of at most {cfg.n_fft // 2} samples."
+        )
     lead = spec.shape[:-2]
     flat = spec.reshape(-1, *spec.shape[-2:])  # (B, F, N)
     real = flat.real.dtype

@@ -35,7 +35,18 @@ def test_griffin_lim_returns_the_requested_length(method, rng):
         x = speechlike(rng)[:length]
         result = griffin_lim(stft(x, CFG).abs(), CFG, n_iter=3, method=method, length=int(length))
         assert result.wave.shape == (length,)
-        assert len(result.convergence) == 3
+        assert len(result.convergence) == 4  # the start, then after each iteration
+
+
+def test_the_last_convergence_is_that_of_the_returned_wave(rng):
+    x = speechlike(rng)
+    mag = stft(x, CFG).abs()
+    for n_iter in (0, 1, 7):
+        result = griffin_lim(mag, CFG, n_iter=n_iter, length=len(x),
+                             generator=torch.Generator().manual_seed(3))
+        assert len(result.convergence) == n_iter + 1
+        assert result.convergence[-1] == pytest.approx(
+            spectral_convergence(mag, stft(result.wave, CFG).abs()), rel=1e-5)
 
 
 @pytest.mark.parametrize("method", ["fast", "plain"])

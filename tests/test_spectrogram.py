@@ -45,6 +45,29 @@ def test_istft_of_stft_returns_the_signal(window, rng):
     torch.testing.assert_close(y, x, atol=1e-5, rtol=0)
 
 
+@pytest.mark.parametrize("window", WINDOWS)
+@pytest.mark.parametrize("n_fft", [256, 512])
+def test_every_invertible_hop_round_trips_and_the_rest_are_refused(window, n_fft, rng):
+    x = torch.from_numpy(rng.standard_normal(3000).astype(np.float32))
+    for hop in range(16, n_fft + 1, 16):
+        cfg = SpectrogramConfig(n_fft=n_fft, hop_length=hop, window=window)
+        if cfg.invertible:
+            torch.testing.assert_close(istft(stft(x, cfg), cfg, length=3000), x, atol=1e-5,
+                                       rtol=0)
+        else:
+            with pytest.raises(ValueError, match=f"at most {n_fft // 2} samples"):
+                istft(stft(x, cfg), cfg, length=3000)
+    assert SpectrogramConfig(n_fft=n_fft, hop_length=n_fft // 2, window=window).invertible
+    assert not SpectrogramConfig(n_fft=n_fft, hop_length=n_fft // 2 + 1, window=window).invertible
+
+
+def test_a_huge_stft_is_refused_before_it_is_computed():
+    cfg = SpectrogramConfig(sample_rate=48000, n_fft=4096, hop_length=16)
+    with pytest.raises(ValueError, match="longer hop or a shorter sound"):
+        stft(torch.zeros(48000 * 60), cfg)
+    assert stft(torch.zeros(48000 * 60), cfg.with_(hop_length=2048)).shape == (2049, 1407)
+
+
 def test_istft_matches_librosa(rng):
     x = rng.standard_normal(9001).astype(np.float32)
     cfg = SpectrogramConfig(n_fft=1024, hop_length=256)

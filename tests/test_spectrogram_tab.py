@@ -59,7 +59,7 @@ def test_rebuild_returns_int16_players_at_the_file_rate_and_a_falling_curve():
     lines = curve_fig.axes[0].lines
     assert {line.get_label() for line in lines} == {"fast", "plain"}
     fast = lines[0].get_ydata() if lines[0].get_label() == "fast" else lines[1].get_ydata()
-    assert len(fast) == 20 and fast[-1] < fast[0]
+    assert len(fast) == 21 and fast[-1] < fast[0]  # the start, then 20 iterations
     assert "spectral convergence" in text
 
 
@@ -73,3 +73,17 @@ def test_rebuild_limits_long_sounds(tmp_path):
 def test_rebuild_without_audio_is_a_message():
     with pytest.raises(gr.Error, match="Pick or upload"):
         rebuild(None, **DEFAULTS, n_iter=5, method="fast")
+
+
+def test_rebuild_with_too_little_overlap_is_a_message_and_the_next_request_works():
+    with pytest.raises(gr.Error, match="hop of at most 256"):
+        rebuild(example("chirp.wav"), n_fft=512, hop_length=512, window="hann", n_iter=2,
+                method="fast")
+    assert rebuild(example("chirp.wav"), **DEFAULTS, n_iter=2, method="fast")[1] is not None
+
+
+def test_a_spectrogram_too_big_to_compute_is_a_message(tmp_path):
+    path = tmp_path / "long.wav"
+    save_wav(path, tone(300, 59.0, 48000), 48000)
+    with pytest.raises(gr.Error, match="longer hop or a shorter sound"):
+        analyse(str(path), 4096, 16, "hann", "linear", True, 80, "magma")

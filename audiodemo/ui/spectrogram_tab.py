@@ -83,7 +83,7 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method):
         for m in METHODS
     }
     chosen = results[method]
-    final = chosen.convergence[-1] if chosen.convergence else float("nan")
+    final = chosen.convergence[-1]
     summary = (
         f"{method.capitalize()} Griffin-Lim, {int(n_iter)} iterations from random phase: "
         f"spectral convergence {final:.3f} (0 = the rebuilt sound has exactly the original "
@@ -131,6 +131,7 @@ def build_spectrogram_tab() -> None:
             outputs=[wave_plot, spec_plot, live_plot, resolution],
             api_name="spectrogram",
             trigger_mode="always_last",
+            concurrency_id="torch",  # one pool of workers for every heavy event
         )
         gr.Markdown(PHASE_INTRO)
         with gr.Row():
@@ -148,4 +149,5 @@ def build_spectrogram_tab() -> None:
             inputs=[audio, n_fft, hop, window, n_iter, method],
             outputs=[original, rebuilt, curve, summary],
             api_name="phase",
+            concurrency_id="torch",
         )
