@@ -72,17 +72,18 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     version = payload.get("format_version") if isinstance(payload, dict) else None
     if version != FORMAT_VERSION:
         raise ValueError(f"Checkpoint format {version!r} is not supported (want {FORMAT_VERSION})")
-    kind = payload["kind"]
+    kind = payload.get("kind")
     if kind not in MODELS:
         raise ValueError(f"Unknown model kind {kind!r}; known: {sorted(MODELS)}")
-    model = build_model(kind, payload["model_config"])
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                           for k, v in payload["state_dict"].items()})
+    try:
+        model = build_model(kind, payload["model_config"])
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in payload["state_dict"].items()})
+        spectrogram = SpectrogramConfig.from_dict(payload["spectrogram"])
+        preprocessing, training = dict(payload["preprocessing"]), dict(payload["training"])
+    except (KeyError, TypeError, AttributeError, RuntimeError) as err:  # missing or mismatched
+        raise ValueError(f"Checkpoint {Path(path).name!r} is incomplete or inconsistent: "
+                         f"{type(err).__name__}: {err}") from None
     model.eval()
-    return Checkpoint(
-        kind=kind,
-        model=model,
-        spectrogram=SpectrogramConfig.from_dict(payload["spectrogram"]),
-        preprocessing=payload["preprocessing"],
-        training=payload["training"],
-    )
+    return Checkpoint(kind=kind, model=model, spectrogram=spectrogram,
+                      preprocessing=preprocessing, training=training)

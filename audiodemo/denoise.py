@@ -2,7 +2,9 @@
 
 Writes one 16-bit WAV per input into DIR, with the input's file name (extension .wav), at
 the model's sample rate. NAME is a checkpoint in `checkpoints/` (ours, paper_dcae,
-paper_vae) or a path to one.
+paper_vae) or a path to one. Inputs that would share an output name (`a.wav` and `a.flac`,
+or two folders' `a.wav`) are not overwritten: the later ones are skipped with a message.
+Exit status: 0 when every input was denoised, 1 when some failed, 2 for a bad model.
 """
 
 from __future__ import annotations
@@ -35,11 +37,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reconstruction", choices=RECONSTRUCTIONS, default="noisy_phase",
                    help="where the phase comes from")
     args = p.parse_args(argv)
-    denoiser = Denoiser.from_checkpoint(checkpoint_path(args.model))
+    try:
+        denoiser = Denoiser.from_checkpoint(checkpoint_path(args.model))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    failures = 0
+    failures, written = 0, set()
     for name in args.inputs:
+        target = out_dir / (Path(name).stem + ".wav")
+        if target in written:
+            print(f"{name}: skipped, its output {target} would overwrite that of an earlier "
+                  f"input with the same name", file=sys.stderr)
+            failures += 1
+            continue
         try:
             wave, rate = load_audio(name)
             clean = denoiser(wave, rate, args.strength, args.reconstruction)
@@ -47,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {err}", file=sys.stderr)
             failures += 1
             continue
-        target = out_dir / (Path(name).stem + ".wav")
         save_wav(target, clean, denoiser.sample_rate)
+        written.add(target)
         print(f"{name} -> {target} ({denoiser.sample_rate} Hz)")
     return 1 if failures else 0
 

@@ -56,6 +56,14 @@ class Denoiser:
             reconstruction: one of `RECONSTRUCTIONS`.
             seed: seeds the random phase of `griffin_lim`.
         """
+        wave = np.asarray(wave)
+        if wave.ndim != 1 or wave.size == 0:
+            raise ValueError(f"Expected a non-empty mono wave, got shape {wave.shape}")
+        if not np.isfinite(wave).all():
+            raise ValueError("The wave holds NaN or infinite samples")
+        if isinstance(sample_rate, bool) or int(sample_rate) != sample_rate or sample_rate <= 0:
+            raise ValueError(f"sample_rate must be a positive whole number, got {sample_rate!r}")
+        sample_rate = int(sample_rate)
         if not 0.0 <= strength <= 1.0:
             raise ValueError(f"strength must be between 0 and 1, got {strength}")
         if reconstruction not in RECONSTRUCTIONS:

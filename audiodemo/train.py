@@ -151,6 +151,9 @@ def train(args) -> dict:
                             preprocessing(preset), training_record(args, preset, row),
                             half=preset["half"])
     write_log(rows, out)
+    if not math.isfinite(best):
+        raise ValueError(f"No epoch reached a finite validation loss, so no checkpoint was "
+                         f"written (the log is in {out.with_suffix('.csv').name})")
     return rows[-1]
 
 

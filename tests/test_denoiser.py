@@ -94,6 +94,32 @@ def test_cli_reports_bad_files_and_fails(tiny_checkpoints, tmp_path, capsys):
     assert code == 1 and "bad.wav" in capsys.readouterr().err
 
 
-def test_cli_refuses_an_unknown_model():
+def test_cli_refuses_an_unknown_model(tmp_path, capsys):
     with pytest.raises(ValueError, match="No checkpoint 'best_ever'"):
         denoise.checkpoint_path("best_ever")
+    code = denoise.main(["x.wav", "--out-dir", str(tmp_path), "--model", "best_ever"])
+    assert code == 2 and "No checkpoint 'best_ever'" in capsys.readouterr().err
+
+
+def test_cli_never_overwrites_one_output_with_another(tiny_checkpoints, tmp_path, capsys):
+    (tmp_path / "x").mkdir()
+    sf.write(tmp_path / "a.wav", tone(200, 0.3, 8000), 8000)
+    sf.write(tmp_path / "x" / "a.wav", tone(400, 0.5, 8000), 8000)
+    code = denoise.main([str(tmp_path / "a.wav"), str(tmp_path / "x" / "a.wav"), "--out-dir",
+                         str(tmp_path / "out"), "--model", str(tiny_checkpoints["unet"])])
+    assert code == 1 and "would overwrite" in capsys.readouterr().err
+    assert sf.info(str(tmp_path / "out" / "a.wav")).duration == pytest.approx(0.3, abs=0.01)
+
+
+@pytest.mark.parametrize("wave,rate,message", [
+    (np.zeros(0, np.float32), 8000, "non-empty mono"),
+    (np.zeros((2, 800), np.float32), 8000, "non-empty mono"),
+    (np.array([0.1, np.nan] * 400, np.float32), 8000, "NaN or infinite"),
+    (np.array([0.1, np.inf] * 400, np.float32), 8000, "NaN or infinite"),
+    (np.zeros(800, np.float32), 0, "positive whole number"),
+    (np.zeros(800, np.float32), 8000.5, "positive whole number"),
+])
+def test_bad_waves_are_refused_with_a_message(tiny_checkpoints, wave, rate, message):
+    d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
+    with pytest.raises(ValueError, match=message):
+        d(wave, rate)

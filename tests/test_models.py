@@ -91,6 +91,24 @@ def test_unknown_checkpoint_versions_are_refused(tmp_path):
         load_checkpoint(tmp_path / "future.pt")
 
 
+@pytest.mark.parametrize("damage", ["no_state", "wrong_shapes", "bad_config", "no_spectrogram"])
+def test_damaged_checkpoints_are_refused_with_a_value_error(damage, tmp_path):
+    model = build_model("unet", {"n_freqs": 129, "channels": (4, 8), "dilations": (1,)})
+    save_checkpoint(tmp_path / "c.pt", "unet", model, PAPER_SPEC, {"features": "mask"}, {})
+    payload = torch.load(tmp_path / "c.pt", weights_only=True)
+    if damage == "no_state":
+        del payload["state_dict"]
+    elif damage == "wrong_shapes":
+        payload["model_config"]["channels"] = (8, 16)
+    elif damage == "bad_config":
+        payload["model_config"]["width"] = 3
+    else:
+        del payload["spectrogram"]
+    torch.save(payload, tmp_path / "c.pt")
+    with pytest.raises(ValueError, match="incomplete or inconsistent"):
+        load_checkpoint(tmp_path / "c.pt")
+
+
 def test_unet_without_skips_is_a_plain_autoencoder_of_the_same_shape():
     config = MaskUNetConfig(channels=(4, 8), dilations=(1,), skips=False)
     model = MaskUNet(config)

@@ -94,3 +94,11 @@ def test_training_starts_from_a_checkpoint_of_the_same_model(fake_fsdd, tiny_che
 def test_bad_settings_end_the_cli_with_one_line(capsys):
     with pytest.raises(SystemExit, match="error: --set wants KEY=VALUE"):
         train.main(["unet", "--preset", "tiny", "--set", "nonsense"])
+
+
+def test_a_run_without_a_finite_validation_loss_says_so(fake_fsdd, tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "evaluate", lambda *a: {"loss": float("nan")})
+    with pytest.raises(SystemExit, match="No epoch reached a finite validation loss"):
+        train.main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out",
+                    str(tmp_path / "nan.pt"), "--quiet"])
+    assert not (tmp_path / "nan.pt").exists() and (tmp_path / "nan.csv").exists()
