@@ -21,7 +21,8 @@ def colored_noise(n: int, exponent: float, rng: np.random.Generator) -> np.ndarr
 
 
 def hum(n: int, sample_rate: int, rng: np.random.Generator, mains_hz: float = 50.0) -> np.ndarray:
-    """Mains hum: the mains frequency and its odd harmonics with random phases, unit RMS."""
+    """Mains hum: the mains frequency, its 2nd and odd harmonics up to the 7th, random
+    phases, amplitudes falling as 1/k, plus a little hiss; unit RMS."""
     t = np.arange(n) / sample_rate
     noise = sum(
         np.sin(2 * np.pi * k * mains_hz * t + rng.uniform(0, 2 * np.pi)) / k
@@ -67,7 +68,8 @@ def add_noise(
     clean: np.ndarray, kind: str, snr_db: float, sample_rate: int,
     rng: np.random.Generator, talkers: list[np.ndarray] | None = None,
 ) -> np.ndarray:
-    """`clean` plus noise scaled to `snr_db` (float32). Silent input stays silent plus nothing."""
+    """`clean` plus noise scaled to `snr_db` (float32); `ValueError` for silent `clean`, which
+    has no SNR."""
     if not np.isfinite(snr_db):
         raise ValueError(f"SNR must be a finite number of dB, got {snr_db}")
     noise = make_noise(kind, len(clean), sample_rate, rng, talkers)

@@ -98,7 +98,10 @@ def shared_db_views(
 
 
 def pool(view: SpectrogramView, max_frames: int = 800, max_rows: int = 512) -> SpectrogramView:
-    """Max-pool a view to at most `max_frames` columns and `max_rows` rows."""
+    """Max-pool a view to at most `max_frames` columns and `max_rows` rows.
+
+    Each pooled cell keeps the loudest value of its block and sits at the block's centre.
+    """
     f_step = math.ceil(view.values.shape[0] / max_rows)
     t_step = math.ceil(view.values.shape[1] / max_frames)
     if f_step == 1 and t_step == 1:
@@ -106,9 +109,16 @@ def pool(view: SpectrogramView, max_frames: int = 800, max_rows: int = 512) -> S
     v = torch.from_numpy(np.ascontiguousarray(view.values))[None, None]  # (1, 1, F, N)
     pooled = torch.nn.functional.max_pool2d(v, (f_step, t_step), ceil_mode=True)[0, 0]
     return SpectrogramView(
-        pooled.numpy(), view.freqs[::f_step], view.times[::t_step],
+        pooled.numpy(), _centres(view.freqs, f_step), _centres(view.times, t_step),
         view.scale, view.in_db, view.db_range,
     )
+
+
+def _centres(axis: np.ndarray, step: int) -> np.ndarray:
+    """The mean coordinate of each block of `step` values (the last block may be shorter)."""
+    starts = np.arange(0, len(axis), step)
+    counts = np.diff(np.append(starts, len(axis)))
+    return np.add.reduceat(np.asarray(axis, dtype=np.float64), starts) / counts
 
 
 def resolution_text(cfg: SpectrogramConfig) -> str:

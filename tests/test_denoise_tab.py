@@ -24,10 +24,27 @@ def test_denoise_returns_players_figure_and_scores_at_the_model_rate(model):
 
 
 def test_every_reconstruction_and_noise_type_runs():
+    outputs = {}
     for recon in RECONSTRUCTION_LABELS:
-        denoise(SPEECH, "pink", 0, "Ours: U-Net mask", recon, 0.5)
+        noisy, denoised, _, report = denoise(SPEECH, "pink", 0, "Ours: U-Net mask", recon, 0.5)
+        assert denoised[1].shape == noisy[1].shape and "| denoised |" in report
+        outputs[recon] = denoised[1]
+    first, *others = outputs.values()
+    assert all(not np.array_equal(first, other) for other in others)  # the phase differs
     for noise in ["brown", "babble", "hum"]:
-        denoise(SPEECH, noise, 10, "Ours: U-Net mask", "Noisy phase", 1.0)
+        noisy, denoised, _, _ = denoise(SPEECH, noise, 10, "Ours: U-Net mask", "Noisy phase", 1.0)
+        assert np.abs(denoised[1].astype(float)).mean() < np.abs(noisy[1].astype(float)).mean()
+
+
+def test_a_mix_louder_than_full_scale_is_turned_down_not_clipped(tmp_path):
+    from audiodemo.audio import save_wav
+    from tests.conftest import tone
+
+    path = tmp_path / "loud.wav"
+    save_wav(path, 1.95 * tone(200, 1.0, 8000), 8000)  # a sine peaking at 0.975
+    noisy, _, _, report = denoise(str(path), "white", -5, "Ours: U-Net mask", "Noisy phase", 1.0)
+    assert "turned down by" in report and "SNR is unchanged" in report
+    assert np.abs(noisy[1]).max() < 32767  # no sample pinned at full scale
 
 
 def test_without_added_noise_there_is_no_reference_and_no_scores():

@@ -45,6 +45,16 @@ def test_a_short_clip_equals_the_paper_models_one_shot(tiny_checkpoints, rng):
     torch.testing.assert_close(d.estimate_magnitude(mag), direct)
 
 
+@pytest.mark.parametrize("frames", [1, 47, 48, 49, 100, 1000])
+def test_windows_cross_fade_to_exactly_the_model_output(frames, tiny_checkpoints, monkeypatch):
+    import torch
+
+    d = Denoiser.from_checkpoint(tiny_checkpoints["vae"])  # 48-frame windows
+    monkeypatch.setattr(d, "_run", lambda mags: mags * 2)  # a model that doubles every cell
+    mag = torch.rand(257, frames) + 0.01
+    torch.testing.assert_close(d.estimate_magnitude(mag), 2 * mag)
+
+
 def test_long_input_through_windows_is_smooth_and_finite(tiny_checkpoints, rng):
     d = Denoiser.from_checkpoint(tiny_checkpoints["dcae"])
     x = (0.1 * rng.standard_normal(22050 * 3)).astype(np.float32)

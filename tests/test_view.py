@@ -53,6 +53,11 @@ def test_pool_bounds_the_size_and_keeps_the_peak(rng):
     assert small.values.shape[0] <= 100 and small.values.shape[1] <= 300
     assert small.values.shape == (len(small.freqs), len(small.times))
     assert small.values.max() == pytest.approx(view.values.max())
+    # the click keeps its time: the pooled column holding the peak is centred on it
+    column = int(np.argmax(small.values.max(axis=0)))
+    t_step = small.times[1] - small.times[0]
+    assert abs(small.times[column] - 100000 / 22050) <= t_step / 2 + 64 / 22050
+    assert small.times[0] == pytest.approx(view.times[: len(view.times) // 300 + 1].mean())
 
 
 def test_unknown_scale_is_refused():

@@ -79,12 +79,17 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
     denoiser = get_denoiser(MODELS[model])
     rate = denoiser.sample_rate
     wave, _ = load_audio(audio, rate, max_seconds=MAX_SECONDS)
-    clean = None
+    clean, note = None, ""
     if noise_type != NO_NOISE:
         talkers = [babble_talkers(rate)] if noise_type == "babble" else None
         clean = wave
         wave = add_noise(clean, noise_type, float(snr_db), rate,
                          np.random.default_rng(int(seed)), talkers)
+        peak = float(np.abs(wave).max())
+        if peak > 1.0:  # scale both, so the player does not clip what the scores measure
+            clean, wave = clean * (0.99 / peak), wave * (0.99 / peak)
+            note = (f" The noisy mix peaked above full scale, so speech and mix were both "
+                    f"turned down by {20 * np.log10(peak / 0.99):.1f} dB (the SNR is unchanged).")
     start = time.perf_counter()
     out = denoiser(wave, rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
     seconds = time.perf_counter() - start
@@ -92,7 +97,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
     waves.update({"noisy": wave, f"denoised ({model})": out})
     figure = comparison_figure(shared_db_views(waves, denoiser.checkpoint.spectrogram))
     report = (f"**{model}** works at **{rate} Hz** (your audio was resampled to it); "
-              f"{len(wave) / rate:.1f} s denoised in {seconds:.2f} s on this CPU.\n\n")
+              f"{len(wave) / rate:.1f} s denoised in {seconds:.2f} s on this CPU.{note}\n\n")
     report += (_metrics_table(clean, wave, out, rate) if clean is not None else
                "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
     return player(wave, rate), player(out, rate), figure, report
@@ -106,7 +111,8 @@ def build_denoise_tab() -> None:
             with gr.Column(scale=1, min_width=300):
                 audio = gr.Audio(sources=["upload", "microphone"], type="filepath",
                                  label="Speech")
-                gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio])
+                gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio],
+                            api_visibility="private")  # loading an example is no API
                 noise = gr.Dropdown([NO_NOISE, *NOISE_TYPES], value="white", label="Add noise")
                 snr = gr.Slider(-5, 20, value=5, step=1, label="SNR (dB)")
                 model = gr.Radio(list(MODELS), value="Ours: U-Net mask", label="Model")

@@ -110,7 +110,8 @@ def build_spectrogram_tab() -> None:
                 audio = gr.Audio(
                     sources=["upload", "microphone"], type="filepath", label="Sound"
                 )
-                gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio])
+                gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio],
+                            api_visibility="private")  # loading an example is no API
                 n_fft = gr.Dropdown(FRAME_SIZES, value=512, label="Frame size (n_fft, samples)")
                 hop = gr.Slider(16, 2048, value=256, step=16, label="Hop length (samples)")
                 window = gr.Radio(list(WINDOWS), value="hann", label="Window")
