@@ -21,8 +21,9 @@ MODEL_NAMES = ("ours", "paper_dcae", "paper_vae")
 
 
 def checkpoint_path(name: str) -> Path:
-    """A model name in `checkpoints/`, or a path to a checkpoint file."""
-    path = CHECKPOINTS / f"{name}.pt" if name in MODEL_NAMES else Path(name)
+    """A checkpoint's name in `checkpoints/` (`ours`, `latent_vae`, ...) or a path to one."""
+    shipped = CHECKPOINTS / f"{name}.pt"
+    path = shipped if name.isidentifier() and shipped.is_file() else Path(name)
     if not path.is_file():
         raise ValueError(f"No checkpoint {name!r}; choose from {MODEL_NAMES} or give a path")
     return path

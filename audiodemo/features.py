@@ -49,6 +49,8 @@ def clean_target(
 ) -> torch.Tensor:
     """What the model should output for this pair, `(B, 1, F, N)`."""
     db = amplitude_to_db(clean_mag, cfg.db_floor)
+    if features == "fixed_db":
+        return normalise_db(db, cfg).unsqueeze(1)
     if features == "minmax_db":
         lo, hi = stats[:, :1, None], stats[:, 1:, None]  # (B, 1, 1)
         return ((db - lo) / (hi - lo).clamp_min(1e-6)).clamp(0, 1).unsqueeze(1)

@@ -23,7 +23,8 @@ class PairMaker:
         sample_rate: their rate.
         seconds: length of each example.
         snr_range: input SNR in dB, drawn uniformly.
-        noise_mix: probability of each noise type.
+        noise_mix: probability of each noise type; empty for clean pairs (`noisy` is `clean`),
+            as for the latent-space models, which learn to reconstruct.
         concat: join random recordings (with short pauses) and crop at random, as for a
             model of any length; else one recording from its start, padded or trimmed with
             zeros (the paper's 0.55 s clips).
@@ -64,12 +65,14 @@ class PairMaker:
         clean = self.speech(rng)
         while not np.any(clean):  # a crop of pure pause has no SNR; draw again
             clean = self.speech(rng)
-        clean = clean * 10 ** (rng.uniform(*self.gain_db) / 20)
+        clean = (clean * 10 ** (rng.uniform(*self.gain_db) / 20)).astype(np.float32)
+        if not self.noise_mix:
+            return clean, clean
         kinds, probs = zip(*self.noise_mix.items(), strict=True)
         kind = kinds[rng.choice(len(kinds), p=np.asarray(probs) / sum(probs))]
         snr = rng.uniform(*self.snr_range)
         noisy = add_noise(clean, kind, snr, self.sample_rate, rng, self.talkers)
-        return noisy, clean.astype(np.float32)
+        return noisy, clean
 
     def batch(self, size: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         noisy, clean = zip(*(self.pair(rng) for _ in range(size)), strict=True)
