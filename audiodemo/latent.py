@@ -20,7 +20,6 @@ import os
 import sys
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch

@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from audiodemo.plots import draw_spectrogram
 from audiodemo.spectrogram import SpectrogramConfig, amplitude_to_db
 from audiodemo.view import SpectrogramView
-from audiodemo.plots import draw_spectrogram
 
 DB_RANGE = 80.0
 

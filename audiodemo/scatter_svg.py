@@ -107,7 +107,8 @@ def scatter_svg(z: np.ndarray, groups: np.ndarray, titles: list[str], files: lis
                      f'stroke="#e4e4e4"/><text x="{m - 5}" y="{sy + 4:.1f}" font-size="11" '
                      f'text-anchor="end">{value:g}</text>')
     parts.append(f'<text x="{m + side / 2}" y="{size - 6}" text-anchor="middle" '
-                 f'font-size="12">z₁</text><text x="12" y="{m + side / 2}" font-size="12">z₂</text>')
+                 f'font-size="12">z₁</text>'
+                 f'<text x="12" y="{m + side / 2}" font-size="12">z₂</text>')
     sx, sy = frame.to_svg(z[:, 0], z[:, 1]) if len(z) else (np.zeros(0), np.zeros(0))
     inside = (sx >= m) & (sx <= m + side) & (sy >= m) & (sy <= m + side)
     for i in np.flatnonzero(inside):
