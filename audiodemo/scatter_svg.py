@@ -74,7 +74,7 @@ def _ticks(lo: float, hi: float) -> np.ndarray:
         if (hi - lo) / (step * factor) <= 6:
             step *= factor
             break
-    return np.arange(np.ceil(lo / step) * step, hi, step)
+    return np.arange(np.ceil(lo / step) * step, hi, step).round(12) + 0.0  # no "-0"
 
 
 def scatter_svg(z: np.ndarray, groups: np.ndarray, titles: list[str], files: list[str],

@@ -13,6 +13,7 @@ Shapes: input and output `(B, 1, F, N)`, latent `(B, latent_dim)`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import torch
@@ -39,6 +40,20 @@ class PaperAEConfig:
         )
         if not len(self.filters) == len(self.kernels) == len(self.strides) >= 1:
             raise ValueError("filters, kernels and strides need one entry per conv layer")
+
+
+LOG_VAR_RANGE = (-20.0, 10.0)
+
+
+def bounded_log_var(raw: torch.Tensor) -> torch.Tensor:
+    """log σ² kept within `LOG_VAR_RANGE` smoothly, 0 where `raw` is 0.
+
+    With α = 50000 early steps can push exp(log σ²) to overflow (the paper's Sec. 4A reports
+    such overflows), so σ² needs bounds; a hard clamp would bound it too, but gives no
+    gradient outside its range, and a code whose σ² hits the floor stays there for good.
+    """
+    lo, hi = LOG_VAR_RANGE
+    return lo + (hi - lo) * torch.sigmoid(raw + math.log(-lo / hi))
 
 
 def _shrink(size: int, stride: int) -> int:
@@ -81,9 +96,7 @@ class PaperAutoencoder(nn.Module):
         h = self.encoder_convs(x).flatten(1)  # (B, C·F'·N')
         if self.log_var is None:
             return self.mu(h), None
-        # clamped: with α = 50000 early steps can push exp(log σ²) to overflow (the paper's
-        # Sec. 4A reports such overflows); σ² stays within e^-20 .. e^10
-        return self.mu(h), self.log_var(h).clamp(-20.0, 10.0)
+        return self.mu(h), bounded_log_var(self.log_var(h))
 
     @staticmethod
     def reparameterize(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
