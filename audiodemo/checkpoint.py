@@ -32,6 +32,8 @@ FORMAT_VERSION = 1
 
 @dataclass
 class Checkpoint:
+    """A loaded checkpoint: the model in eval mode and everything needed to feed it."""
+
     kind: str
     model: nn.Module
     spectrogram: SpectrogramConfig

@@ -30,6 +30,7 @@ def checkpoint_path(name: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; returns the exit status."""
     p = argparse.ArgumentParser(description="Denoise speech recordings.")
     p.add_argument("inputs", nargs="+", help="audio files (WAV, FLAC, OGG, MP3)")
     p.add_argument("--out-dir", required=True, help="folder for the denoised WAV files")

@@ -31,15 +31,19 @@ BLOCK_FRAMES = 512
 
 @dataclass
 class Denoiser:
+    """A trained denoiser for waves of any length; `gl_iters` for Griffin-Lim outputs."""
+
     checkpoint: Checkpoint
     gl_iters: int = 32
 
     @classmethod
     def from_checkpoint(cls, path: str | os.PathLike) -> Denoiser:
+        """Load a checkpoint file (`ValueError` if it is not one of ours)."""
         return cls(load_checkpoint(path))
 
     @property
     def sample_rate(self) -> int:
+        """The rate the model works at; outputs come at this rate."""
         return self.checkpoint.spectrogram.sample_rate
 
     def __call__(

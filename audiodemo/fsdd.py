@@ -23,6 +23,8 @@ _NAME = re.compile(r"^(\d)_([a-z]+)_(\d+)\.wav$")
 
 @dataclass(frozen=True)
 class Recording:
+    """One FSDD file and the labels its name carries."""
+
     path: Path
     digit: int
     speaker: str
@@ -75,4 +77,5 @@ def load_waves(recordings: list[Recording], sample_rate: int) -> list[np.ndarray
 
 
 def speakers(recordings: list[Recording]) -> list[str]:
+    """The speakers among `recordings`, sorted."""
     return sorted({r.speaker for r in recordings})

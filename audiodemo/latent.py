@@ -48,6 +48,7 @@ class Encodings:
     model: str = ""
 
     def save(self, path: str | os.PathLike) -> None:
+        """Write the arrays (and the projection and model names) to an .npz file."""
         _savez(path, dict(
             z=self.z.astype(np.float32), digit=self.digit, speaker=self.speaker,
             take=self.take, split=self.split, file=self.file,
@@ -211,6 +212,7 @@ class AudioBundle:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; returns the exit status."""
     p = argparse.ArgumentParser(description="Encode FSDD into a latent space, or bundle audio.")
     sub = p.add_subparsers(dest="command", required=True)
     enc = sub.add_parser("encode", help="latent means of every recording, with labels")

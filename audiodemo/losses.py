@@ -22,6 +22,7 @@ def si_sdr(reference: torch.Tensor, estimate: torch.Tensor, eps: float = 1e-8) -
 
 
 def compress(mag: torch.Tensor) -> torch.Tensor:
+    """Magnitudes raised to `COMPRESSION`, held above 1e-6 where the slope is infinite."""
     return mag.clamp_min(1e-6).pow(COMPRESSION)
 
 

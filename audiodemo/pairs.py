@@ -43,6 +43,7 @@ class PairMaker:
 
     @property
     def length(self) -> int:
+        """Samples per example."""
         return int(self.seconds * self.sample_rate)
 
     def speech(self, rng: np.random.Generator) -> np.ndarray:
@@ -62,6 +63,7 @@ class PairMaker:
         return joined[start : start + n]
 
     def pair(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """One `(noisy, clean)` example, float32 `(length,)` each."""
         clean = self.speech(rng)
         while not np.any(clean):  # a crop of pure pause has no SNR; draw again
             clean = self.speech(rng)
@@ -75,5 +77,6 @@ class PairMaker:
         return noisy, clean
 
     def batch(self, size: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """`size` pairs stacked: `(noisy, clean)`, each `(size, length)`."""
         noisy, clean = zip(*(self.pair(rng) for _ in range(size)), strict=True)
         return torch.from_numpy(np.stack(noisy)), torch.from_numpy(np.stack(clean))

@@ -83,6 +83,7 @@ PRESETS["vae"]["default"] = PRESETS["vae"]["paper"]
 
 
 def get_preset(kind: str, name: str) -> dict:
+    """A copy of the preset `name` of model `kind`; `ValueError` naming the choices."""
     if kind not in PRESETS:
         raise ValueError(f"Unknown model {kind!r}; choose from {sorted(PRESETS)}")
     if name not in PRESETS[kind]:

@@ -93,6 +93,7 @@ class SpectrogramConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> SpectrogramConfig:
+        """Inverse of `to_dict`."""
         return cls(**d)
 
     def with_(self, **changes) -> SpectrogramConfig:

@@ -37,6 +37,7 @@ class SpectrogramView:
 
     @property
     def label(self) -> str:
+        """What the colour bar measures."""
         return "level (dB re peak)" if self.in_db else "magnitude"
 
 

@@ -100,6 +100,7 @@ class PaperAutoencoder(nn.Module):
 
     @staticmethod
     def reparameterize(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+        """z = μ + σ·ε with ε ~ N(0, 1): a sample that gradients pass through."""
         return mu + torch.randn_like(mu) * torch.exp(0.5 * log_var)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:

@@ -21,6 +21,8 @@ from torch import nn
 
 @dataclass
 class MaskUNetConfig:
+    """Our denoiser's shape: frequency bins, channels per level, bottleneck dilations."""
+
     n_freqs: int = 129
     channels: tuple[int, ...] = (16, 32, 64)
     dilations: tuple[int, ...] = (1, 2, 4, 8)
@@ -44,6 +46,8 @@ def _block(c_in: int, c_out: int, stride=(1, 1), dilation=(1, 1)) -> nn.Sequenti
 
 
 class MaskUNet(nn.Module):
+    """The mask U-Net described at the top of this module."""
+
     def __init__(self, config: MaskUNetConfig):
         super().__init__()
         self.config = config

@@ -1,0 +1,275 @@
+"""The Latent space tab: spoken digits as points of a 2-D AE and a 2-D VAE, to click and hear.
+
+Events in the API: `/latent` draws both planes (colour, filters) with the statistics behind
+the paper's claim; `/decode` decodes one point (a recording's code, or any place of the
+plane) to a spectrogram and, through Griffin-Lim, to sound; `/interpolate` walks between two
+recordings; `/grid` decodes a grid over each plane. A click on a plane runs the same decode.
+Recordings are named only by file names the encodings list: nothing a client sends reaches
+the file system.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import gradio as gr
+import numpy as np
+
+from audiodemo.checkpoint import Checkpoint, load_checkpoint
+from audiodemo.denoise import checkpoint_path
+from audiodemo.features import output_magnitude
+from audiodemo.latent import (
+    AudioBundle,
+    Encodings,
+    decode,
+    grid_points,
+    latent_stats,
+    model_inputs,
+    to_audio,
+    walk,
+)
+from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
+from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
+from audiodemo.ui.common import ASSETS, player, user_errors
+
+MODELS = {"AE": "latent_ae", "VAE": "latent_vae"}
+COLOURS = ("digit", "speaker")
+SPLITS = ("test", "train", "all")
+ALL = "all"
+GRID_N = 12
+GL_ITERS = 32
+
+INTRO = """
+An autoencoder squeezes each spoken digit's spectrogram through a **bottleneck of two
+numbers**, its code, and learns to rebuild the spectrogram from them. Here every recording of
+the Free Spoken Digit Dataset is a point of that plane, for a plain **AE** and a **VAE** of the
+paper's design trained on the same clean digits. Hover a point to see who says which digit;
+**click a point** to hear the recording and its reconstruction; **click an empty place** to
+hear what the decoder makes of a code no recording has. The paper's claim (its Fig. 2): AE
+codes spread out unevenly and leave holes, while the VAE packs them around the origin, so
+points between codes still decode to something speech-like. The statistics and the grid of
+decodes below test that claim.
+"""
+
+
+@functools.lru_cache(maxsize=len(MODELS))
+def get_model(name: str) -> Checkpoint:
+    return load_checkpoint(checkpoint_path(MODELS[name]))
+
+
+@functools.lru_cache(maxsize=len(MODELS))
+def get_codes(name: str) -> Encodings:
+    return Encodings.load(ASSETS / f"{MODELS[name]}.npz")
+
+
+@functools.lru_cache(maxsize=1)
+def get_audio() -> AudioBundle:
+    return AudioBundle(ASSETS / "fsdd_test.npz")
+
+
+def _check_model(model: str) -> None:
+    if model not in MODELS:
+        raise ValueError(f"Model must be one of {list(MODELS)}, got {model!r}.")
+
+
+def _filters(codes: Encodings, digit, speaker, split) -> np.ndarray:
+    if split not in SPLITS:
+        raise ValueError(f"Split must be one of {SPLITS}, got {split!r}.")
+    if digit not in (None, ALL, *map(str, range(10))):
+        raise ValueError(f"Digit must be 0-9 or {ALL!r}, got {digit!r}.")
+    if speaker not in (None, ALL, *codes.speaker.tolist()):
+        raise ValueError(f"Unknown speaker {speaker!r}.")
+    return codes.where(
+        digit=None if digit in (None, ALL) else int(digit),
+        speaker=None if speaker in (None, ALL) else speaker,
+        split=None if split == "all" else split,
+    )
+
+
+def _stats_table() -> str:
+    lines = ["| model (test split) | mean z₁ | mean z₂ | std z₁ | std z₂ | ±2σ square holding "
+             "codes |", "|---|---|---|---|---|---|"]
+    for name in MODELS:
+        codes = get_codes(name)
+        s = latent_stats(codes.z[codes.split == "test"])
+        lines.append(f"| {name} | {s['mean'][0]:.2f} | {s['mean'][1]:.2f} | {s['std'][0]:.2f} "
+                     f"| {s['std'][1]:.2f} | {100 * s['coverage']:.0f} % |")
+    return "\n".join(lines) + (
+        "\n\nA VAE whose codes follow its N(0, 1) prior has means near 0 and standard "
+        "deviations near 1; the last column is the share of a 20×20 grid over mean ± 2 std "
+        "with at least one code (low: codes in clusters with holes between them).")
+
+
+@user_errors
+def picture(colour_by: str, digit, speaker, split: str, shared_axes: bool):
+    """Both planes as clickable SVG, and the latent statistics."""
+    if colour_by not in COLOURS:
+        raise ValueError(f"Colour by one of {COLOURS}, got {colour_by!r}.")
+    svgs, shown = [], {}
+    for name in MODELS:
+        codes = get_codes(name)
+        shown[name] = (codes, _filters(codes, digit, speaker, split))
+    everything = np.concatenate([c.z[k] for c, k in shown.values()])
+    for name, (codes, keep) in shown.items():
+        if colour_by == "digit":
+            groups, legend = codes.digit[keep], {str(d): d for d in range(10)}
+        else:
+            speakers = sorted(set(codes.speaker.tolist()))
+            groups = np.array([speakers.index(s) for s in codes.speaker[keep]], int)
+            legend = {s: i for i, s in enumerate(speakers)}
+        titles = [f"digit {d} · {s} · {f}" for d, s, f in
+                  zip(codes.digit[keep], codes.speaker[keep], codes.file[keep], strict=True)]
+        extent = square_extent(everything if shared_axes else codes.z[keep])
+        svgs.append(scatter_svg(codes.z[keep], groups, titles, codes.file[keep].tolist(),
+                                extent, f"{name}: {keep.sum()} recordings", legend))
+    return *svgs, _stats_table()
+
+
+def _recording_code(codes: Encodings, file: str) -> tuple[int, np.ndarray]:
+    matches = np.flatnonzero(codes.file == file)
+    if len(matches) == 0:
+        raise ValueError(f"No recording named {file!r} in the encodings.")
+    return int(matches[0]), codes.z[matches[0]]
+
+
+@user_errors
+def decode_point(model: str, x, y, file: str | None = None):
+    """A recording's code (`file`) or any point (x, y): players, spectrograms and a caption."""
+    _check_model(model)
+    ckpt, codes = get_model(model), get_codes(model)
+    cfg = ckpt.spectrogram
+    if file:
+        i, z = _recording_code(codes, file)
+        audio = get_audio()
+        mag = decode(ckpt, z[None])[0]
+        if file not in audio:
+            original, shown = None, {f"{model} reconstruction": mag}
+            origin = " It is in the training split, whose audio the app does not bundle."
+        else:
+            wave = audio.wave(file)
+            x_in = model_inputs(ckpt, [wave])
+            clip = output_magnitude(x_in, None, "fixed_db", None, cfg)[0]
+            original = player(wave, audio.sample_rate)
+            shown, origin = {"recording (model input)": clip, f"{model} reconstruction": mag}, ""
+        caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]} "
+                   f"({codes.split[i]} split), code z = ({z[0]:.2f}, {z[1]:.2f}).{origin}")
+    else:
+        if x is None or y is None or not np.isfinite([x, y]).all():
+            raise ValueError("Give a point as two finite numbers, or click the plane.")
+        z = np.array([x, y], np.float32)
+        mag = decode(ckpt, z[None])[0]
+        original, shown = None, {f"{model} decode of ({x:.2f}, {y:.2f})": mag}
+        near = int(np.argmin(np.linalg.norm(codes.z - z, axis=1)))
+        caption = (f"No recording at z = ({x:.2f}, {y:.2f}): the decoder generates this "
+                   f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
+                   f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
+    decoded = player(to_audio(ckpt, mag, GL_ITERS), cfg.sample_rate)
+    caption += (f" Sound from the decoded magnitude by {GL_ITERS} iterations of fast "
+                f"Griffin-Lim from random phase, at {cfg.sample_rate} Hz.")
+    return original, decoded, pair_figure(shown, cfg), caption
+
+
+def click(model: str, evt: gr.SelectData):
+    """A click on a plane: the place, the file under the pointer if any, and its decode."""
+    x, y = (float(v) for v in evt.index)
+    file = evt.value or ""
+    return (model, round(x, 3), round(y, 3), file, *decode_point(model, x, y, file))
+
+
+def _clicker(model: str):
+    """The select handler of one plane (Gradio reads the `gr.SelectData` hint from it)."""
+
+    def on_click(evt: gr.SelectData):
+        return click(model, evt)
+
+    return on_click
+
+
+@user_errors
+def interpolate(model: str, file_a: str, file_b: str, steps):
+    """Decodes of `steps` points from one recording's code to another's, and their sound."""
+    _check_model(model)
+    if not file_a or not file_b:
+        raise ValueError("Pick two recordings to walk between.")
+    ckpt, codes = get_model(model), get_codes(model)
+    (_, z_a), (_, z_b) = _recording_code(codes, file_a), _recording_code(codes, file_b)
+    mags = decode(ckpt, walk(z_a, z_b, int(steps)))
+    gap = np.zeros(int(0.15 * ckpt.spectrogram.sample_rate), np.float32)
+    sound = np.concatenate([p for m in mags for p in (to_audio(ckpt, m, GL_ITERS), gap)])
+    labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
+        file_b.removesuffix(".wav")]
+    return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate)
+
+
+@user_errors
+def grid(n=GRID_N):
+    """Decodes of an n×n grid over each plane (the extent of its test codes)."""
+    n = int(n)
+    if not 3 <= n <= 20:
+        raise ValueError(f"The grid has 3 to 20 points a side, got {n}.")
+    grids = {}
+    for name in MODELS:
+        codes = get_codes(name)
+        extent = square_extent(codes.z[codes.split == "test"], pad=0.0)
+        grids[name] = (decode(get_model(name), grid_points(extent, n)), extent)
+    return grid_figure(grids, n)
+
+
+def build_latent_tab() -> None:
+    """Add the Latent space tab to the current `gr.Blocks`."""
+    with gr.Tab("Latent space", id="latent"):
+        gr.Markdown(INTRO)
+        speakers = sorted(set(get_codes("AE").speaker.tolist()))
+        test_files = sorted(get_codes("AE").file[get_codes("AE").split == "test"].tolist())
+        with gr.Row():
+            colour = gr.Radio(list(COLOURS), value="digit", label="Colour by")
+            digit = gr.Dropdown([ALL, *map(str, range(10))], value=ALL, label="Digit")
+            speaker = gr.Dropdown([ALL, *speakers], value=ALL, label="Speaker")
+            split = gr.Radio(list(SPLITS), value="test", label="Split")
+            shared = gr.Checkbox(value=True, label="Same axes for both")
+        *first, table = picture(colour.value, digit.value, speaker.value, split.value,
+                                shared.value)
+        with gr.Row():
+            planes = [gr.HTML(svg, js_on_load=CLICK_JS, elem_id=f"plane-{name.lower()}")
+                      for name, svg in zip(MODELS, first, strict=True)]
+        stats = gr.Markdown(table)
+        with gr.Row():
+            model = gr.Radio(list(MODELS), value="VAE", label="Decode with")
+            x = gr.Number(0.0, label="z₁")
+            y = gr.Number(0.0, label="z₂")
+            file = gr.Textbox("", label="Recording (empty: decode the point)")
+            go = gr.Button("Decode", variant="primary")
+        with gr.Row():
+            original = gr.Audio(label="Recording", interactive=False, elem_id="latent-original")
+            decoded = gr.Audio(label="Decoded", interactive=False, elem_id="latent-decoded")
+        with gr.Row():
+            figure = gr.Plot(show_label=False)
+            caption = gr.Markdown(elem_id="latent-caption")
+        with gr.Accordion("Walk between two recordings", open=False):
+            with gr.Row():
+                walk_model = gr.Radio(list(MODELS), value="VAE", label="Model")
+                file_a = gr.Dropdown(test_files, value=test_files[0], label="From")
+                file_b = gr.Dropdown(test_files, value=test_files[-1], label="To")
+                steps = gr.Slider(2, 16, value=8, step=1, label="Steps")
+                walk_go = gr.Button("Walk")
+            strip = gr.Plot(label="Decoded spectrograms along the walk")
+            walk_audio = gr.Audio(label="The walk, step by step", interactive=False)
+        with gr.Accordion("Decode a grid over each plane", open=False):
+            grid_n = gr.Slider(3, 20, value=GRID_N, step=1, label="Points a side")
+            grid_go = gr.Button("Decode the grid")
+            grid_plot = gr.Plot(label="Decodes over the plane (AE left, VAE right)")
+        controls = [colour, digit, speaker, split, shared]
+        gr.on([c.change for c in controls], picture, inputs=controls,
+              outputs=[*planes, stats], api_name="latent", trigger_mode="always_last")
+        decode_outputs = [original, decoded, figure, caption]
+        go.click(decode_point, inputs=[model, x, y, file], outputs=decode_outputs,
+                 api_name="decode", concurrency_id="torch")
+        for name, plane in zip(MODELS, planes, strict=True):
+            plane.select(_clicker(name), inputs=None,
+                         outputs=[model, x, y, file, *decode_outputs],
+                         api_visibility="private", concurrency_id="torch")
+        walk_go.click(interpolate, inputs=[walk_model, file_a, file_b, steps],
+                      outputs=[strip, walk_audio], api_name="interpolate",
+                      concurrency_id="torch")
+        grid_go.click(grid, inputs=[grid_n], outputs=[grid_plot], api_name="grid",
+                      concurrency_id="torch")
