@@ -128,13 +128,14 @@ def test_checkpoints_written_before_the_skips_option_still_load(tmp_path):
     assert load_checkpoint(tmp_path / "old.pt").model.config.skips is True
 
 
-def test_the_vae_log_variance_is_bounded_and_never_loses_its_gradient():
-    from audiodemo.models.paper import LOG_VAR_RANGE, bounded_log_var
+def test_the_vae_log_variance_is_bounded_above_and_never_loses_its_gradient():
+    from audiodemo.models.paper import LOG_VAR_MAX, bounded_log_var
 
     raw = torch.tensor([-1e4, -30.0, 0.0, 30.0, 1e4], requires_grad=True)
     bounded = bounded_log_var(raw)
     values = bounded.detach()
-    assert float(values[2]) == pytest.approx(0.0, abs=1e-6)  # unit variance at the start
-    assert LOG_VAR_RANGE[0] <= float(values.min()) and float(values.max()) <= LOG_VAR_RANGE[1]
-    bounded[1].backward()
-    assert float(raw.grad[1]) > 0  # a hard clamp would give 0 here, and σ² would stay stuck
+    assert float(values[2]) == pytest.approx(0.0, abs=1e-4)  # unit variance at the start
+    assert float(values.max()) <= LOG_VAR_MAX and torch.isfinite(values.exp()).all()
+    bounded.sum().backward()
+    # a clamp, or a bound that saturates, would give 0 below and freeze σ² there
+    assert torch.allclose(raw.grad[:3], torch.ones(3), atol=1e-4)

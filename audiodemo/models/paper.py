@@ -13,7 +13,6 @@ Shapes: input and output `(B, 1, F, N)`, latent `(B, latent_dim)`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import torch
@@ -42,18 +41,18 @@ class PaperAEConfig:
             raise ValueError("filters, kernels and strides need one entry per conv layer")
 
 
-LOG_VAR_RANGE = (-20.0, 10.0)
+LOG_VAR_MAX = 10.0
 
 
 def bounded_log_var(raw: torch.Tensor) -> torch.Tensor:
-    """log σ² kept within `LOG_VAR_RANGE` smoothly, 0 where `raw` is 0.
+    """log σ² below `LOG_VAR_MAX` (a smooth minimum), unbounded below.
 
     With α = 50000 early steps can push exp(log σ²) to overflow (the paper's Sec. 4A reports
-    such overflows), so σ² needs bounds; a hard clamp would bound it too, but gives no
-    gradient outside its range, and a code whose σ² hits the floor stays there for good.
+    such overflows), so σ² needs a ceiling. It gets no floor: a hard clamp, or any bound that
+    saturates, leaves a code whose σ² hits it without a gradient, stuck there for good; below,
+    the KL term's own gradient (-1/2 per unit of log σ²) pulls it back.
     """
-    lo, hi = LOG_VAR_RANGE
-    return lo + (hi - lo) * torch.sigmoid(raw + math.log(-lo / hi))
+    return LOG_VAR_MAX - nn.functional.softplus(LOG_VAR_MAX - raw)
 
 
 def _shrink(size: int, stride: int) -> int:
