@@ -17,9 +17,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from audiodemo.melody.symbols import encode_notes
+from audiodemo.melody.symbols import STEP, encode_notes
 
-ENCODING_VERSION = 1
+ENCODING_VERSION = 2
 CACHE_ENV = "AUDIODEMO_CACHE"
 DEFAULT_SOURCE = "essenFolksong/erk"
 SUFFIXES = (".krn", ".abc", ".xml", ".musicxml", ".mxl", ".mid", ".midi")
@@ -31,12 +31,17 @@ class Song:
     symbols: list[str]
     time_signature: str  # "3/4"
     key: str  # the key it was in before transposition, e.g. "F major"
+    pickup: int = 0  # sixteenths of its first bar before the first symbol (an anacrusis)
 
     @property
     def steps_per_bar(self) -> int:
         """Sixteenths in one bar of its time signature."""
         top, bottom = (int(v) for v in self.time_signature.split("/"))
-        return top * 16 // bottom
+        return max(1, top * 16 // bottom)
+
+    def position_in_bar(self, t: int) -> int:
+        """Where symbol `t` falls in its bar, in sixteenths from the downbeat."""
+        return (self.pickup + t) % self.steps_per_bar
 
 
 def source_files(source: str) -> list[Path]:
@@ -88,7 +93,11 @@ def encode_score(score, name: str) -> Song | None:
     signature = signatures[0].ratioString if signatures else "4/4"
     if not symbols or signature.count("/") != 1:
         return None
-    return Song(name, symbols, signature, f"{key.tonic.name} {key.mode}")
+    song = Song(name, symbols, signature, f"{key.tonic.name} {key.mode}")
+    measures = score.parts[0].getElementsByClass("Measure") if score.parts else []
+    if measures and measures[0].paddingLeft:
+        song.pickup = round(float(measures[0].paddingLeft) / STEP) % song.steps_per_bar
+    return song
 
 
 def parse_file(path: Path) -> list[Song]:

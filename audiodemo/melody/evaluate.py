@@ -36,14 +36,15 @@ def song_ids(song: Song, vocab: Vocabulary) -> list[int]:
 def evaluate(model, songs: list[Song], vocab: Vocabulary) -> dict:
     """Accuracy, onset accuracy, NLL per symbol (nats) and perplexity over every position.
 
-    `model.distributions(ids)` gives `(len(ids) - 1, V)` probabilities of each next symbol.
+    `model.distributions(ids, song)` gives `(len(ids) - 1, V)` probabilities of each next
+    symbol (the song tells a model its time signature and pickup).
     Onset accuracy counts only targets that start a note, the hard and musical part.
     """
     correct = onsets = onset_correct = 0
     nll, total = 0.0, 0
     for song in songs:
         ids = song_ids(song, vocab)
-        probs = np.asarray(model.distributions(ids))
+        probs = np.asarray(model.distributions(ids, song))
         targets = np.asarray(ids[1:])
         guess = probs.argmax(axis=1)
         hit = guess == targets

@@ -24,7 +24,7 @@ class AlwaysHold:
         self.vocab = vocab
         self.hold = vocab.index["_"]
 
-    def distributions(self, ids: list[int]) -> np.ndarray:
+    def distributions(self, ids: list[int], song=None) -> np.ndarray:
         """`(len(ids) - 1, V)`: all mass on the hold (NLL infinite wherever it is wrong)."""
         out = np.zeros((len(ids) - 1, len(self.vocab)))
         out[:, self.hold] = 1.0
@@ -66,6 +66,6 @@ class NGram:
             p = (counts + kinds * p) / (total + kinds)
         return p
 
-    def distributions(self, ids: list[int]) -> np.ndarray:
+    def distributions(self, ids: list[int], song=None) -> np.ndarray:
         """`(len(ids) - 1, V)`: the prediction of each symbol after the first."""
         return np.stack([self.distribution(ids[:t]) for t in range(1, len(ids))])

@@ -1,0 +1,85 @@
+"""The melody LSTM: lookback features, a tiny training run, its checkpoint, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from audiodemo.melody import __main__ as cli
+from audiodemo.melody.corpus import Song
+from audiodemo.melody.evaluate import split_songs
+from audiodemo.melody.model import MelodyConfig, MelodyLSTM, load_melody
+from audiodemo.melody.train import get_preset, train_melody
+from audiodemo.melody.vocab import Vocabulary
+
+VOCAB = Vocabulary.default()
+
+
+def _songs(count: int) -> list[Song]:
+    rng = np.random.default_rng(0)
+    songs = []
+    for i in range(count):
+        bar = []
+        for pitch in rng.choice([60, 62, 64, 65, 67], size=3):
+            bar += [str(pitch), "_", "_", "_"]
+        songs.append(Song(f"s{i}", bar * 4, "3/4", "C major", pickup=int(rng.integers(0, 12))))
+    return songs
+
+
+def test_lookback_inputs_show_the_symbols_one_and_two_bars_back_and_the_beat():
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16), len(VOCAB))
+    ids = torch.tensor([[0, 5, 6, 7, 8, 9, 10]])  # the end symbol, then six symbols
+    x = net.features(ids, torch.tensor([2]), torch.tensor([1]))  # bars of 2, 1 into the bar
+    v = len(VOCAB)
+    assert x.shape == (1, 7, 3 * v + 16)
+    current, one_back, two_back = x[0, :, :v], x[0, :, v : 2 * v], x[0, :, 2 * v : 3 * v]
+    position = x[0, :, 3 * v :]
+    assert current.argmax(-1).tolist() == ids[0].tolist()
+    # step t predicts index t + 1; one bar back is index t - 1, two bars back t - 3
+    assert one_back.argmax(-1).tolist() == [0, 0, 5, 6, 7, 8, 9]
+    assert two_back.argmax(-1).tolist() == [0, 0, 0, 0, 5, 6, 7]
+    assert position.argmax(-1).tolist() == [1, 0, 1, 0, 1, 0, 1]
+
+
+def test_a_tiny_training_writes_a_loadable_checkpoint_that_scores(tmp_path):
+    songs = _songs(40)
+    train, val, _ = split_songs(songs)
+    out = tmp_path / "melody.pt"
+    rows = train_melody(train, val, get_preset("tiny"), out, record={"command": "test"},
+                        quiet=True)
+    assert len(rows) == 1 and np.isfinite(rows[0]["val_nll"])
+    model = load_melody(out)
+    assert model.vocab == VOCAB and model.training["command"] == "test"
+    probs = model.distributions([0, *VOCAB.encode(songs[0].symbols)], songs[0])
+    np.testing.assert_allclose(probs.sum(-1), 1.0, rtol=1e-6)
+    assert out.with_suffix(".csv").is_file()
+
+
+def test_melody_checkpoints_refuse_anything_else(tmp_path):
+    torch.save({"format_version": 1, "kind": "unet"}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="not a melody checkpoint"):
+        load_melody(tmp_path / "other.pt")
+
+
+def test_the_cli_trains_and_prints_json_scores(tmp_path, monkeypatch, capsys):
+    songs = _songs(40)
+    monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    out = tmp_path / "m.pt"
+    assert cli.main(["train", "--data", "fake", "--preset", "tiny", "--out", str(out),
+                     "--quiet"]) == 0
+    assert load_melody(out).training["command"].endswith("--out m.pt --quiet")
+    capsys.readouterr()
+    assert cli.main(["evaluate", "--data", "fake", "--checkpoint", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"accuracy", "onset_accuracy", "nll", "perplexity", "songs",
+                           "symbols"}
+    assert result["songs"] == 4
+
+
+def test_the_cli_reports_a_missing_checkpoint(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "load_songs", lambda source: _songs(10))
+    assert cli.main(["evaluate", "--checkpoint", str(tmp_path / "none.pt")]) == 2
+    assert "Cannot load melody checkpoint" in capsys.readouterr().err
