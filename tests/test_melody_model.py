@@ -83,3 +83,11 @@ def test_the_cli_reports_a_missing_checkpoint(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "load_songs", lambda source: _songs(10))
     assert cli.main(["evaluate", "--checkpoint", str(tmp_path / "none.pt")]) == 2
     assert "Cannot load melody checkpoint" in capsys.readouterr().err
+
+
+def test_step_features_equal_the_batch_features():
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16), len(VOCAB))
+    ids = [0, 5, 6, 7, 8, 9, 10, 11]
+    full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]))
+    for t in range(1, len(ids) + 1):
+        torch.testing.assert_close(net.next_features(ids[:t], 3, 2)[0, 0], full[0, t - 1])

@@ -72,6 +72,21 @@ class MelodyLSTM(nn.Module):
                                                self.config.max_bar).float())
         return torch.cat(parts, dim=-1)
 
+    def next_features(self, ids: list[int], bar_steps: int, pickup: int) -> torch.Tensor:
+        """The features of the last id alone, `(1, 1, inputs)`: `features(...)[:, -1:]`
+        without the cost of the whole history, for generation step by step."""
+        v, t = self.vocab_size, len(ids)
+        parts = [nn.functional.one_hot(torch.tensor(ids[-1]), v).float()]
+        if self.config.lookback:
+            for back in (1, 2):
+                index = t - back * bar_steps
+                parts.append(nn.functional.one_hot(torch.tensor(ids[index] if index >= 0
+                                                                else 0), v).float())
+            position = min((pickup + t - 1) % bar_steps, self.config.max_bar - 1)
+            parts.append(nn.functional.one_hot(torch.tensor(position),
+                                               self.config.max_bar).float())
+        return torch.cat(parts)[None, None]
+
     def forward(self, ids, bar_steps, pickup, state=None):
         out, state = self.lstm(self.features(ids, bar_steps, pickup), state)
         return self.head(out), state

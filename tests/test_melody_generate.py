@@ -1,0 +1,72 @@
+"""Generation: reproducible with a seed, valid symbols only, stable at any temperature."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from audiodemo.melody.generate import (
+    check_temperature,
+    continue_melody,
+    sample_next,
+    transpose_symbols,
+)
+from audiodemo.melody.model import MelodyConfig, MelodyLSTM, MelodyModel
+from audiodemo.melody.symbols import decode_symbols
+from audiodemo.melody.vocab import Vocabulary
+
+VOCAB = Vocabulary.default()
+SEED = ["60", "_", "62", "_", "64", "_", "65", "_"]
+
+
+@pytest.fixture(scope="module")
+def model() -> MelodyModel:
+    torch.manual_seed(0)
+    return MelodyModel(MelodyLSTM(MelodyConfig(hidden=8), len(VOCAB)).eval(), VOCAB, {})
+
+
+def test_the_same_random_seed_gives_the_same_melody(model):
+    a = continue_melody(model, SEED, 4, 1.0, random_seed=5)
+    b = continue_melody(model, SEED, 4, 1.0, random_seed=5)
+    c = continue_melody(model, SEED, 4, 1.0, random_seed=6)
+    assert a.continuation == b.continuation and a.continuation != c.continuation
+
+
+@pytest.mark.parametrize("temperature", [0.05, 0.7, 1.0, 3.0])
+def test_every_generated_symbol_is_valid_and_the_length_is_bounded(model, temperature):
+    melody = continue_melody(model, SEED, 2, temperature, steps_per_bar=12, random_seed=1)
+    assert melody.symbols[:8] == SEED
+    assert len(melody.continuation) <= 2 * 12
+    assert set(melody.continuation) <= set(VOCAB.symbols) - {"/"}
+    decode_symbols(melody.symbols)  # raises on anything invalid
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), 11, "hot"])
+def test_bad_temperatures_are_refused(value):
+    with pytest.raises(ValueError):
+        check_temperature(value)
+
+
+@pytest.mark.parametrize("bars", [0, 10_000, -3])
+def test_bad_lengths_are_refused(model, bars):
+    with pytest.raises(ValueError, match="Bars must be between 1 and 64"):
+        continue_melody(model, SEED, bars, 1.0)
+
+
+def test_sampling_is_stable_for_huge_logits():
+    rng = np.random.default_rng(0)
+    logits = torch.tensor([1e30, 1e30 - 1, -1e30, 0.0])
+    for temperature in (1e-3, 1.0, 10.0):
+        assert sample_next(logits, temperature, rng) in (0, 1)
+    assert all(sample_next(torch.tensor([0.0, 50.0, 0.0]), 0.01, rng) == 1 for _ in range(20))
+
+
+def test_transposing_moves_every_note_and_keeps_holds_and_rests():
+    # the nearer way: C to G is down a fourth, C to F up a fourth
+    assert transpose_symbols(["60", "_", "r", "67"], "G") == ["55", "_", "r", "62"]
+    assert transpose_symbols(["60", "67"], "F") == ["65", "72"]
+    assert transpose_symbols(["57"], "E", minor=True) == ["52"]  # A minor to E minor
+    assert transpose_symbols(["21"], "Bb") == ["31"]  # below the piano: an octave up
+    with pytest.raises(ValueError, match="Key must be one of"):
+        transpose_symbols(["60"], "H")
