@@ -1,0 +1,85 @@
+"""What makes a melody: notes in key, ending on the tonic, range, repetition, and copying.
+
+Melodies here are in C major or A minor (the corpus is moved there). `melody_figures` gives:
+- `in_key`: the share of notes on the scale (C major's pitch classes, plus G♯, the leading
+  tone of A minor, for minor songs);
+- `ends_on_tonic`: whether the last note is C (major) or A (minor);
+- `range`: semitones from the lowest note to the highest;
+- `bar_repetition`: the share of bars, from the second on, equal to the bar one or two bars
+  before (what Magenta's lookback inputs make easy);
+- `longest_copy_bars` (with a `CopyIndex` of training songs): the longest stretch of the
+  melody found verbatim in one training song, in bars.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from audiodemo.melody.symbols import is_onset
+from audiodemo.melody.vocab import Vocabulary
+
+MAJOR_SCALE = {0, 2, 4, 5, 7, 9, 11}
+_SEPARATOR = 10_000  # between songs in the copy index; never a vocabulary id
+
+
+def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
+                   copies: CopyIndex | None = None) -> dict:
+    """The figures above for one melody (symbols without the end symbol)."""
+    pitches = [int(s) for s in symbols if is_onset(s)]
+    scale = MAJOR_SCALE | ({8} if minor else set())
+    bars = [tuple(symbols[i : i + steps_per_bar])
+            for i in range(0, len(symbols) - steps_per_bar + 1, steps_per_bar)]
+    repeats = [bars[i] in (bars[i - 1], bars[i - 2] if i >= 2 else None)
+               for i in range(1, len(bars))]
+    figures = {
+        "notes": len(pitches),
+        "in_key": float(np.mean([p % 12 in scale for p in pitches])) if pitches else 0.0,
+        "ends_on_tonic": bool(pitches) and pitches[-1] % 12 == (9 if minor else 0),
+        "range": max(pitches) - min(pitches) if pitches else 0,
+        "bar_repetition": float(np.mean(repeats)) if repeats else 0.0,
+    }
+    if copies is not None:
+        figures["longest_copy_bars"] = copies.longest(symbols) / steps_per_bar
+    return figures
+
+
+class CopyIndex:
+    """Training songs, searched for the longest stretch a melody copies verbatim.
+
+    A binary search over the length; each step hashes every window of that length of the
+    corpus and of the melody at once (polynomial hashes in wrapping 64-bit arithmetic), with
+    a separator between songs so no window spans two.
+    """
+
+    def __init__(self, songs: list[list[str]], vocab: Vocabulary):
+        parts = []
+        for symbols in songs:
+            parts += [*vocab.encode(symbols), _SEPARATOR]
+        self.vocab = vocab
+        self.corpus = np.array(parts, dtype=np.uint64)
+
+    @staticmethod
+    def _hashes(ids: np.ndarray, length: int) -> np.ndarray:
+        base = np.uint64(1_000_003)
+        out = np.zeros(len(ids) - length + 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(length):
+                out = out * base + ids[k : k + len(out)]
+        return out
+
+    def _any_copy(self, melody: np.ndarray, length: int) -> bool:
+        windows = self._hashes(melody, length)
+        corpus = self._hashes(self.corpus, length)
+        return bool(np.isin(windows, corpus).any())
+
+    def longest(self, symbols: list[str]) -> int:
+        """Length in symbols of the longest stretch of `symbols` in one training song."""
+        melody = np.array(self.vocab.encode(symbols), dtype=np.uint64)
+        lo, hi = 0, min(len(melody), len(self.corpus))
+        while lo < hi:  # the largest length with a copy; copies of L imply copies of L - 1
+            mid = (lo + hi + 1) // 2
+            if self._any_copy(melody, mid):
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo

@@ -1,0 +1,102 @@
+"""A melody's symbols as a score, MIDI, MusicXML, an SVG picture and audio.
+
+Audio comes from FluidSynth with the General MIDI soundfont bundled with pretty_midi where
+pyfluidsynth and its system library are installed, else from pretty_midi's sine synth;
+`synthesize` says which. Verovio draws the score; each toolkit is pointed at verovio's own
+font folder, since a Gradio worker thread does not find it alone.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import io
+from pathlib import Path
+
+import numpy as np
+
+from audiodemo.melody.symbols import decode_symbols
+
+SAMPLE_RATE = 22050
+
+
+def to_stream(symbols: list[str], time_signature: str = "4/4", tempo: float = 100.0,
+              key_name: str | None = None):
+    """A music21 `Stream` of the melody, with its time signature, tempo and key."""
+    from music21 import key, meter, note, stream
+    from music21 import tempo as m21tempo
+
+    part = stream.Part()
+    part.append(meter.TimeSignature(time_signature))
+    if key_name:
+        part.append(key.Key(key_name))
+    part.append(m21tempo.MetronomeMark(number=float(tempo)))
+    for pitch, length in decode_symbols(symbols):
+        part.append(note.Rest(quarterLength=length) if pitch is None
+                    else note.Note(pitch, quarterLength=length))
+    score = stream.Score()
+    score.insert(0, part)
+    return score.makeNotation()
+
+
+def to_midi(symbols: list[str], tempo: float = 100.0, program: int = 0):
+    """A `pretty_midi.PrettyMIDI` of the melody (piano unless `program` says otherwise)."""
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=float(tempo))
+    instrument = pretty_midi.Instrument(program=program)
+    seconds_per_quarter = 60.0 / float(tempo)
+    time = 0.0
+    for pitch, length in decode_symbols(symbols):
+        end = time + length * seconds_per_quarter
+        if pitch is not None:
+            instrument.notes.append(pretty_midi.Note(velocity=90, pitch=pitch, start=time,
+                                                     end=end))
+        time = end
+    midi.instruments.append(instrument)
+    return midi
+
+
+def write_midi(symbols: list[str], path: str | Path, tempo: float = 100.0) -> None:
+    """The melody as a standard MIDI file."""
+    to_midi(symbols, tempo).write(str(path))
+
+
+def musicxml(score) -> str:
+    """MusicXML text of a music21 score (no `.show()`, which wants MuseScore)."""
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    return GeneralObjectExporter(score).parse().decode("utf-8")
+
+
+def score_svg(xml: str, width: int = 1800) -> str:
+    """Verovio's SVG of MusicXML text, all systems on one page."""
+    import verovio
+
+    tk = verovio.toolkit(False)
+    tk.setResourcePath(str(importlib.resources.files("verovio") / "data"))
+    tk.setOptions({"pageWidth": width, "adjustPageHeight": True, "header": "none",
+                   "footer": "none", "scale": 45, "breaks": "auto"})
+    if not tk.loadData(xml):
+        raise ValueError("Verovio could not read the score")
+    return "".join(tk.renderToSVG(page) for page in range(1, tk.getPageCount() + 1))
+
+
+def synthesize(symbols: list[str], tempo: float = 100.0) -> tuple[np.ndarray, str]:
+    """Float32 audio at `SAMPLE_RATE`, and the name of the synthesiser that made it."""
+    midi = to_midi(symbols, tempo)
+    try:
+        wave = midi.fluidsynth(fs=SAMPLE_RATE)
+        how = "FluidSynth, General MIDI piano (TimGM6mb, bundled with pretty_midi)"
+    except Exception:  # pyfluidsynth or libfluidsynth missing
+        wave = midi.synthesize(fs=SAMPLE_RATE)
+        how = "a sine-tone synthesiser (FluidSynth is not installed)"
+    peak = float(np.abs(wave).max()) if wave.size else 0.0
+    wave = wave / peak * 0.5 if peak > 0 else wave
+    return wave.astype(np.float32), how
+
+
+def midi_bytes(symbols: list[str], tempo: float = 100.0) -> bytes:
+    """The standard MIDI file's bytes."""
+    buffer = io.BytesIO()
+    to_midi(symbols, tempo).write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,67 @@
+"""A melody's outputs (score, MIDI, MusicXML, SVG, audio) and its figures."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pretty_midi
+import pytest
+
+from audiodemo.melody.figures import CopyIndex, melody_figures
+from audiodemo.melody.render import (
+    SAMPLE_RATE,
+    midi_bytes,
+    musicxml,
+    score_svg,
+    synthesize,
+    to_midi,
+    to_stream,
+)
+from audiodemo.melody.vocab import Vocabulary
+
+MELODY = ["60", "_", "_", "_", "62", "_", "r", "_", "64", "_", "_", "_", "_", "_", "_", "_"]
+
+
+def test_the_midi_holds_the_notes_with_their_lengths():
+    midi = to_midi(MELODY, tempo=120)  # a quarter is 0.5 s, a sixteenth 0.125 s
+    notes = [(n.pitch, round(n.start, 3), round(n.end, 3)) for n in midi.instruments[0].notes]
+    assert notes == [(60, 0.0, 0.5), (62, 0.5, 0.75), (64, 1.0, 2.0)]
+    again = pretty_midi.PrettyMIDI(io.BytesIO(midi_bytes(MELODY, 120)))
+    assert [n.pitch for n in again.instruments[0].notes] == [60, 62, 64]
+
+
+def test_musicxml_and_svg_show_the_score():
+    xml = musicxml(to_stream(MELODY, "2/4", 90, "G"))
+    assert "<score-partwise" in xml and "<beats>2</beats>" in xml and "<fifths>1</fifths>" in xml
+    svg = score_svg(xml)
+    assert svg.startswith("<svg") and svg.count('class="note"') == 3
+
+
+def test_audio_is_float_at_its_rate_and_says_how_it_was_made():
+    wave, how = synthesize(MELODY, tempo=120)
+    assert wave.dtype == np.float32 and 2.0 * SAMPLE_RATE <= len(wave) <= 4 * SAMPLE_RATE
+    assert 0 < np.abs(wave).max() <= 0.5 + 1e-6
+    assert "FluidSynth" in how or "sine" in how
+
+
+def test_figures_of_a_melody():
+    bar = ["60", "_", "64", "_", "67", "_", "_", "_"]
+    figures = melody_figures(bar * 3 + ["61", "_", "_", "_", "60", "_", "_", "_"], 8)
+    assert figures["notes"] == 11 and figures["range"] == 7
+    assert figures["in_key"] == pytest.approx(10 / 11)  # C# is off the scale
+    assert figures["ends_on_tonic"] is True
+    assert figures["bar_repetition"] == pytest.approx(2 / 3)  # bars 2 and 3 of 4 repeat
+    assert melody_figures(["69", "_", "68", "_"], 4, minor=True)["in_key"] == 1.0
+
+
+def test_the_copy_index_finds_the_longest_verbatim_stretch():
+    vocab = Vocabulary.default()
+    songs = [["60", "_", "62", "_", "64", "_", "65", "_"], ["67", "_", "67", "_", "69"]]
+    index = CopyIndex(songs, vocab)
+    assert index.longest(["r", "62", "_", "64", "_", "65", "r"]) == 5
+    assert index.longest(["71", "72"]) == 0
+    # a stretch across the end of one song and the start of the next is no copy
+    assert index.longest(["65", "_", "67", "_", "67", "_", "69"]) == 5  # not 7
+    figures = melody_figures(["60", "_", "62", "_", "64", "_", "65", "_"], 4, copies=index)
+    assert figures["longest_copy_bars"] == 2.0
