@@ -91,3 +91,26 @@ def test_step_features_equal_the_batch_features():
     full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]))
     for t in range(1, len(ids) + 1):
         torch.testing.assert_close(net.next_features(ids[:t], 3, 2)[0, 0], full[0, t - 1])
+
+
+def test_the_cli_generates_numbered_midi_and_musicxml(tmp_path, monkeypatch, capsys):
+    import pretty_midi
+
+    songs = _songs(40)
+    monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    ckpt = tmp_path / "m.pt"
+    cli.main(["train", "--data", "fake", "--preset", "tiny", "--out", str(ckpt), "--quiet"])
+    code = cli.main(["generate", "--seed", "60 _ D4 _ 64 _ r _", "--bars", "2", "--key", "G",
+                     "--variations", "2", "--checkpoint", str(ckpt), "--out",
+                     str(tmp_path / "tune.mid"), "--musicxml", str(tmp_path / "tune.musicxml"),
+                     "--time-signature", "3/4"])
+    assert code == 0
+    names = sorted(p.name for p in tmp_path.iterdir() if p.stem.startswith("tune"))
+    assert names == ["tune-1.mid", "tune-1.musicxml", "tune-2.mid", "tune-2.musicxml"]
+    first = pretty_midi.PrettyMIDI(str(tmp_path / "tune-1.mid")).instruments[0].notes
+    assert [n.pitch for n in first[:2]] == [55, 57]  # the seed, moved from C to G
+    assert "<beats>3</beats>" in (tmp_path / "tune-2.musicxml").read_text()
+    capsys.readouterr()
+    assert cli.main(["generate", "--seed", "60 H9", "--checkpoint", str(ckpt), "--out",
+                     str(tmp_path / "x.mid")]) == 2
+    assert "'H9' is neither" in capsys.readouterr().err

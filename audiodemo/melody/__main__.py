@@ -1,14 +1,17 @@
-"""The melody command line: `python -m audiodemo.melody train|evaluate ...`.
+"""The melody command line: `python -m audiodemo.melody train|evaluate|generate ...`.
 
     python -m audiodemo.melody train --data essenFolksong/erk --preset default
     python -m audiodemo.melody evaluate --checkpoint checkpoints/melody.pt --json
+    python -m audiodemo.melody generate --seed "60 _ 62 _ 64 _ 65 _" --bars 8 --out tune.mid
 
 `--data` is a folder of **kern, ABC, MusicXML or MIDI files, or a music21 corpus prefix
 (default: the Essen folk songs `essenFolksong/erk`). Songs are split by song with `--seed`:
 80 % train, 10 % validation, 10 % test. `evaluate` scores the test songs of that split
 (`--split all`: every song, for a corpus the model never saw) and prints a table, or with
 `--json` one JSON object with `accuracy`, `onset_accuracy`, `nll`, `perplexity`, `songs`,
-`symbols`.
+`symbols`. `generate` continues a seed (MIDI numbers, note names, `_` and `r`) in C major /
+A minor, moves it to `--key`, and writes MIDI (and MusicXML with `--musicxml`); with
+`--variations K` the files are numbered `tune-1.mid` ... `tune-K.mid`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from audiodemo.melody.corpus import DEFAULT_SOURCE, load_songs
+from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import evaluate, split_songs
+from audiodemo.melody.generate import KEYS, continue_melody, transpose_symbols
 from audiodemo.melody.model import load_melody
+from audiodemo.melody.render import musicxml, to_stream, write_midi
+from audiodemo.melody.symbols import parse_seed
 from audiodemo.melody.train import PRESETS, get_preset, train_melody
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent.parent / "checkpoints" / "melody.pt"
@@ -57,6 +63,34 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _generate(args) -> int:
+    model = load_melody(args.checkpoint)
+    seed = parse_seed(args.seed)
+    signature = Song("seed", seed, args.time_signature, "C major")
+    if not 1 <= args.variations <= 16:
+        raise ValueError(f"--variations must be between 1 and 16, got {args.variations}")
+    for k in range(args.variations):
+        melody = continue_melody(model, seed, args.bars, args.temperature,
+                                 signature.steps_per_bar, random_seed=args.random_seed + k)
+        symbols = transpose_symbols(melody.symbols, args.key, args.minor)
+        suffix = f"-{k + 1}" if args.variations > 1 else ""
+        out = Path(args.out)
+        midi_path = out.with_name(f"{out.stem}{suffix}{out.suffix or '.mid'}")
+        write_midi(symbols, midi_path, args.tempo)
+        written = [midi_path]
+        if args.musicxml:
+            xml = Path(args.musicxml)
+            xml_path = xml.with_name(f"{xml.stem}{suffix}{xml.suffix or '.musicxml'}")
+            key_name = f"{args.key.lower()}" if args.minor else args.key
+            xml_path.write_text(musicxml(to_stream(symbols, args.time_signature, args.tempo,
+                                                   key_name)))
+            written.append(xml_path)
+        print(" ".join(symbols))
+        print(" and ".join(str(p) for p in written) + (" (the model ended the song)"
+                                                         if melody.ended else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit status."""
     p = argparse.ArgumentParser(prog="python -m audiodemo.melody",
@@ -76,10 +110,24 @@ def main(argv: list[str] | None = None) -> int:
                    help="test: the held-out songs of --seed's split; all: every song")
     e.add_argument("--seed", type=int, default=0, help="the split's seed")
     e.add_argument("--json", action="store_true", help="print one JSON object")
+    g = sub.add_parser("generate", help="continue a seed and write MIDI / MusicXML")
+    g.add_argument("--seed", required=True, help='symbols, e.g. "60 _ 62 _ E4 _ r _"')
+    g.add_argument("--bars", type=int, default=8)
+    g.add_argument("--temperature", type=float, default=1.0)
+    g.add_argument("--random-seed", type=int, default=0)
+    g.add_argument("--key", default="C", choices=KEYS, help="the key to move the result to")
+    g.add_argument("--minor", action="store_true", help="the seed is in A minor")
+    g.add_argument("--time-signature", default="4/4")
+    g.add_argument("--tempo", type=float, default=100.0, help="crotchets per minute")
+    g.add_argument("--variations", type=int, default=1)
+    g.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    g.add_argument("--out", required=True, help="MIDI file to write")
+    g.add_argument("--musicxml", default=None, help="MusicXML file to write too")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"train": _train, "evaluate": _evaluate, "generate": _generate}
     try:
-        return _train(args) if args.command == "train" else _evaluate(args)
+        return commands[args.command](args)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
