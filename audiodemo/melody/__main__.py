@@ -3,6 +3,7 @@
     python -m audiodemo.melody train --data essenFolksong/erk --preset default
     python -m audiodemo.melody evaluate --checkpoint checkpoints/melody.pt --json
     python -m audiodemo.melody generate --seed "60 _ 62 _ 64 _ 65 _" --bars 8 --out tune.mid
+    python -m audiodemo.melody bundle --out assets/melody_corpus.npz
 
 `--data` is a folder of **kern, ABC, MusicXML or MIDI files, or a music21 corpus prefix
 (default: the Essen folk songs `essenFolksong/erk`). Songs are split by song with `--seed`:
@@ -11,7 +12,8 @@
 `--json` one JSON object with `accuracy`, `onset_accuracy`, `nll`, `perplexity`, `songs`,
 `symbols`. `generate` continues a seed (MIDI numbers, note names, `_` and `r`) in C major /
 A minor, moves it to `--key`, and writes MIDI (and MusicXML with `--musicxml`); with
-`--variations K` the files are numbered `tune-1.mid` ... `tune-K.mid`.
+`--variations K` the files are numbered `tune-1.mid` ... `tune-K.mid`. `bundle` packs the
+seeds and training songs the app shows and compares with (see `audiodemo.melody.bundle`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import evaluate, split_songs
 from audiodemo.melody.generate import KEYS, continue_melody, transpose_symbols
@@ -29,6 +32,7 @@ from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import musicxml, to_stream, write_midi
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.melody.train import PRESETS, get_preset, train_melody
+from audiodemo.melody.vocab import Vocabulary
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent.parent / "checkpoints" / "melody.pt"
 
@@ -91,6 +95,13 @@ def _generate(args) -> int:
     return 0
 
 
+def _bundle(args) -> int:
+    bundle = make_bundle(load_songs(args.data), args.seed)
+    bundle.save(args.out, Vocabulary.default())
+    print(f"{len(bundle.train)} training songs and {len(bundle.seeds)} seeds -> {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit status."""
     p = argparse.ArgumentParser(prog="python -m audiodemo.melody",
@@ -123,9 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     g.add_argument("--out", required=True, help="MIDI file to write")
     g.add_argument("--musicxml", default=None, help="MusicXML file to write too")
+    b = sub.add_parser("bundle", help="pack seeds and training songs for the app")
+    b.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
+    b.add_argument("--seed", type=int, default=0, help="the split's seed (as in training)")
+    b.add_argument("--out", required=True, help="the .npz file to write")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"train": _train, "evaluate": _evaluate, "generate": _generate}
+    commands = {"train": _train, "evaluate": _evaluate, "generate": _generate,
+                "bundle": _bundle}
     try:
         return commands[args.command](args)
     except ValueError as err:

@@ -1,0 +1,73 @@
+"""What the Melody tab needs from the corpus, packed once so the app never parses it.
+
+    python -m audiodemo.melody bundle --data essenFolksong/erk --out assets/melody_corpus.npz
+
+The file holds the training songs' ids (for the longest-copy figure) and the held-out songs'
+opening bars (the seeds offered in the tab: the pickup, if any, and the first full bar), with
+names, time signatures, keys and pickups. Plain arrays only: it loads without pickles.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from audiodemo.melody.corpus import Song
+from audiodemo.melody.evaluate import split_songs
+from audiodemo.melody.vocab import Vocabulary
+
+
+def opening(song: Song) -> list[str]:
+    """The pickup, if any, and the first full bar."""
+    bar = song.steps_per_bar
+    return song.symbols[: (bar - song.pickup) % bar + bar]
+
+
+@dataclass
+class MelodyBundle:
+    """Training songs as symbol lists and held-out songs' openings as seeds."""
+
+    train: list[list[str]]
+    seeds: list[Song]  # symbols: the opening only
+
+    def save(self, path: str | os.PathLike, vocab: Vocabulary) -> None:
+        """Write the arrays to an .npz file."""
+        ids = [vocab.encode(s) for s in self.train]
+        arrays = {
+            "train_ids": np.concatenate(ids).astype(np.int16),
+            "train_offsets": np.cumsum([0] + [len(i) for i in ids]),
+            "seed_symbols": np.array([" ".join(s.symbols) for s in self.seeds]),
+            "seed_names": np.array([s.name for s in self.seeds]),
+            "seed_time_signatures": np.array([s.time_signature for s in self.seeds]),
+            "seed_keys": np.array([s.key for s in self.seeds]),
+            "seed_pickups": np.array([s.pickup for s in self.seeds]),
+            "vocab": np.array(vocab.to_list()),
+        }
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                with archive.open(f"{name}.npy", "w") as f:
+                    np.lib.format.write_array(f, array, allow_pickle=False)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MelodyBundle:
+        with np.load(path, allow_pickle=False) as data:
+            vocab = Vocabulary(tuple(data["vocab"].tolist()))
+            ids, offsets = data["train_ids"], data["train_offsets"]
+            train = [vocab.decode(ids[a:b]) for a, b in zip(offsets[:-1], offsets[1:],
+                                                            strict=True)]
+            seeds = [Song(str(n), str(s).split(), str(t), str(k), int(p)) for n, s, t, k, p in
+                     zip(data["seed_names"], data["seed_symbols"], data["seed_time_signatures"],
+                         data["seed_keys"], data["seed_pickups"], strict=True)]
+        return cls(train, seeds)
+
+
+def make_bundle(songs: list[Song], seed: int = 0, max_seeds: int = 60) -> MelodyBundle:
+    """The split the model trained with (`seed`): its training songs, and openings of up to
+    `max_seeds` test songs."""
+    train, _, test = split_songs(songs, seed)
+    seeds = [Song(s.name, opening(s), s.time_signature, s.key, s.pickup)
+             for s in test[:max_seeds]]
+    return MelodyBundle([s.symbols for s in train], seeds)

@@ -1,0 +1,193 @@
+"""The Melody tab: an LSTM continues a seed bar; see the score, hear it, download it.
+
+One event in the API, `/generate`: scores (verovio SVG), the first variation's audio, MIDI and
+MusicXML files of every variation, the symbols, and each melody's figures (notes in key,
+ending on the tonic, range, bar repetition, the longest stretch copied from a training song).
+Seeds come from held-out songs (bundled in `assets/melody_corpus.npz`) or are typed.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from audiodemo.denoise import checkpoint_path
+from audiodemo.melody.bundle import MelodyBundle
+from audiodemo.melody.corpus import Song
+from audiodemo.melody.figures import CopyIndex, melody_figures
+from audiodemo.melody.generate import (
+    KEYS,
+    MAX_BARS,
+    check_temperature,
+    continue_melody,
+    transpose_symbols,
+)
+from audiodemo.melody.model import MelodyModel, load_melody
+from audiodemo.melody.render import (
+    SAMPLE_RATE,
+    musicxml,
+    score_svg,
+    synthesize,
+    to_stream,
+    write_midi,
+)
+from audiodemo.melody.symbols import parse_seed
+from audiodemo.ui.common import ASSETS, player, user_errors
+
+TYPED = "(type a seed below)"
+MAX_VARIATIONS = 4
+OUTPUT_ROOT = Path(tempfile.gettempdir()) / "audiodemo-melody"
+KEEP_SECONDS = 3600  # output folders older than this are removed
+
+INTRO = """
+An **LSTM** reads a melody one sixteenth note at a time (a pitch where a note starts, `_` while
+it lasts, `r` for a rest) and predicts the next symbol. Give it a **seed** (the opening bar of
+a folk song it never saw in training, or your own notes, e.g. `60 _ 62 _ E4 _ r _`), and it
+continues, drawing each symbol at random from its prediction. **Temperature** sharpens (below
+1) or flattens (above 1) that prediction. The model works in C major and A minor; the result
+is moved to the key you pick. The figures say whether it stays in key, ends on the tonic,
+repeats bars as folk songs do, or copies a training song.
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def get_model() -> MelodyModel:
+    """The shipped melody checkpoint, loaded once."""
+    return load_melody(checkpoint_path("melody"))
+
+
+@functools.lru_cache(maxsize=1)
+def get_bundle() -> MelodyBundle:
+    """Training songs and seeds (`python -m audiodemo.melody bundle`)."""
+    return MelodyBundle.load(ASSETS / "melody_corpus.npz")
+
+
+@functools.lru_cache(maxsize=1)
+def get_copies() -> CopyIndex:
+    """The training songs indexed for the longest-copy figure."""
+    return CopyIndex(get_bundle().train, get_model().vocab)
+
+
+def _seed_song(seed_name: str, typed: str, minor: bool) -> Song:
+    if seed_name == TYPED or not seed_name:
+        symbols = parse_seed(typed)
+        return Song("typed", symbols, "4/4", "A minor" if minor else "C major")
+    for song in get_bundle().seeds:
+        if song.name == seed_name:
+            return song
+    raise ValueError(f"Unknown seed {seed_name!r}: pick one from the list or type one.")
+
+
+@user_errors
+def preview(seed_name: str, typed: str = "", minor: bool = False) -> str:
+    """The seed alone as a small score."""
+    if seed_name == TYPED and not (typed or "").strip():
+        return "<p>Type a seed below, then Generate.</p>"
+    song = _seed_song(seed_name, typed, minor)
+    return score_svg(musicxml(to_stream(song.symbols, song.time_signature, 100)), width=900)
+
+
+def _output_dir() -> Path:
+    """A fresh folder for this request's files; folders older than an hour are removed."""
+    OUTPUT_ROOT.mkdir(exist_ok=True)
+    now = time.time()
+    for old in OUTPUT_ROOT.iterdir():
+        if now - old.stat().st_mtime > KEEP_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
+
+
+def _whole(value, name: str, lo: int, hi: int) -> int:
+    if value is None or value != int(value) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a whole number from {lo} to {hi}, got {value}.")
+    return int(value)
+
+
+@user_errors
+def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed):
+    """Scores, audio, files, symbols and figures of `variations` continuations of a seed."""
+    song = _seed_song(seed_name, typed or "", bool(minor))
+    temperature = check_temperature(temperature)
+    bars = _whole(bars, "Bars", 1, MAX_BARS)
+    variations = _whole(variations, "Variations", 1, MAX_VARIATIONS)
+    random_seed = _whole(0 if random_seed is None else random_seed, "The random seed", 0,
+                         2**31 - 1)
+    if key not in KEYS:
+        raise ValueError(f"Key must be one of {KEYS}, got {key!r}.")
+    if not 30 <= float(tempo) <= 240:
+        raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
+    is_minor = "minor" in song.key
+    key_name = key.lower() if is_minor else key
+    model, folder = get_model(), _output_dir()
+    scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
+    start = time.perf_counter()
+    for k in range(variations):
+        melody = continue_melody(model, song.symbols, bars, temperature, song.steps_per_bar,
+                                 song.pickup, random_seed + k)
+        figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
+                                 get_copies())
+        symbols = transpose_symbols(melody.symbols, key, is_minor)
+        stream = to_stream(symbols, song.time_signature, tempo, key_name)
+        xml = musicxml(stream)
+        scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(xml))
+        midi_path, xml_path = folder / f"melody-{k + 1}.mid", folder / f"melody-{k + 1}.musicxml"
+        write_midi(symbols, midi_path, tempo)
+        xml_path.write_text(xml)
+        files += [str(midi_path), str(xml_path)]
+        texts.append(f"{k + 1}: " + " ".join(symbols))
+        rows.append(f"| {k + 1} | {figures['notes']} | {100 * figures['in_key']:.0f} % | "
+                    f"{'yes' if figures['ends_on_tonic'] else 'no'} | {figures['range']} | "
+                    f"{figures['bar_repetition']:.2f} | {figures['longest_copy_bars']:.1f} |"
+                    + (" ended by the model |" if melody.ended else " |"))
+        if audio is None:
+            wave, synth = synthesize(symbols, tempo)
+            audio = player(wave, SAMPLE_RATE)
+    seconds = time.perf_counter() - start
+    table = "\n".join([
+        "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "
+        "longest copy (bars) | |", "|---|---|---|---|---|---|---|---|", *rows])
+    report = (f"{variations} × {bars} bars after the seed *{song.name}* "
+              f"({song.time_signature}, {key} {'minor' if is_minor else 'major'}) in "
+              f"{seconds:.2f} s. The player has variation 1, by {synth}.\n\n{table}")
+    return "".join(scores), audio, files, "\n".join(texts), report
+
+
+def build_melody_tab() -> None:
+    """Add the Melody tab to the current `gr.Blocks`."""
+    with gr.Tab("Melody", id="melody"):
+        gr.Markdown(INTRO)
+        names = [s.name for s in get_bundle().seeds]
+        with gr.Row():
+            with gr.Column(scale=1, min_width=320):
+                seed = gr.Dropdown([*names, TYPED], value=names[0],
+                                   label="Seed: the opening of a held-out song")
+                seed_score = gr.HTML(preview(names[0]), elem_id="seed-score")
+                typed = gr.Textbox("", label="Or type a seed (MIDI numbers or note names, _ "
+                                   "holds, r rests)", placeholder="60 _ 62 _ E4 _ r _")
+                minor = gr.Checkbox(False, label="The typed seed is in A minor")
+                temperature = gr.Slider(0.1, 2.0, value=1.0, step=0.05, label="Temperature")
+                bars = gr.Slider(1, 32, value=8, step=1, label="Bars to add")
+                key = gr.Dropdown(list(KEYS), value="C", label="Key")
+                tempo = gr.Slider(40, 200, value=100, step=5, label="Tempo (crotchets/min)")
+                variations = gr.Slider(1, MAX_VARIATIONS, value=1, step=1, label="Variations")
+                random_seed = gr.Number(0, precision=0, label="Random seed")
+                go = gr.Button("Generate", variant="primary")
+            with gr.Column(scale=2):
+                scores = gr.HTML(elem_id="melody-score")
+                audio = gr.Audio(label="Listen", interactive=False, elem_id="melody-audio")
+                report = gr.Markdown(elem_id="melody-report")
+                files = gr.File(label="MIDI and MusicXML", file_count="multiple",
+                                elem_id="melody-files")
+                symbols = gr.Textbox(label="Symbols", lines=3)
+        seed.change(preview, inputs=[seed, typed, minor], outputs=[seed_score],
+                    api_visibility="private")
+        go.click(generate,
+                 inputs=[seed, typed, minor, temperature, bars, key, tempo, variations,
+                         random_seed],
+                 outputs=[scores, audio, files, symbols, report], api_name="generate",
+                 concurrency_id="torch")

@@ -1,0 +1,107 @@
+"""The Melody tab's handler with a tiny model and bundle, and the bundle's file."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from audiodemo.melody.bundle import MelodyBundle, make_bundle, opening
+from audiodemo.melody.corpus import Song
+from audiodemo.melody.evaluate import split_songs
+from audiodemo.melody.model import load_melody
+from audiodemo.melody.train import get_preset, train_melody
+from audiodemo.melody.vocab import Vocabulary
+from audiodemo.ui import melody_tab
+
+
+def _songs(count: int) -> list[Song]:
+    rng = np.random.default_rng(1)
+    songs = []
+    for i in range(count):
+        bar = []
+        for pitch in rng.choice([57, 60, 64, 69, 71], size=3):
+            bar += [str(pitch), "_", "_", "_"]
+        songs.append(Song(f"song/{i}", bar * 4, "3/4", "A minor" if i % 2 else "C major",
+                          pickup=4 * (i % 3)))
+    return songs
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    songs = _songs(40)
+    folder = tmp_path_factory.mktemp("melody")
+    train, val, _ = split_songs(songs)
+    train_melody(train, val, get_preset("tiny"), folder / "melody.pt", quiet=True)
+    make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
+    return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
+
+
+@pytest.fixture
+def tab(tiny, monkeypatch):
+    model, bundle = tiny
+    for getter in ("get_model", "get_bundle", "get_copies"):
+        getattr(melody_tab, getter).cache_clear()
+    monkeypatch.setattr(melody_tab, "get_model", lambda: model)
+    monkeypatch.setattr(melody_tab, "get_bundle", lambda: bundle)
+    return bundle
+
+
+def test_openings_are_the_pickup_and_one_full_bar():
+    song = Song("s", [str(60 + i % 12) for i in range(48)], "3/4", "C major", pickup=8)
+    assert opening(song) == song.symbols[:4 + 12]
+    assert len(opening(Song("s", song.symbols, "3/4", "C major"))) == 12
+
+
+def test_the_bundle_round_trips_the_training_songs_and_the_seeds(tiny):
+    _, bundle = tiny
+    train, _, test = split_songs(_songs(40))
+    assert bundle.train == [s.symbols for s in train]
+    assert [s.name for s in bundle.seeds] == [s.name for s in test]
+    assert all(s.symbols == opening(t) for s, t in zip(bundle.seeds, test, strict=True))
+
+
+def test_generate_returns_scores_audio_files_symbols_and_figures(tab):
+    seed = tab.seeds[0]
+    scores, audio, files, symbols, report = melody_tab.generate(
+        seed.name, "", False, 1.0, 2, "G", 120, 2, 7)
+    assert scores.count("<svg") >= 2 and "Variation 2" in scores
+    rate, wave = audio
+    assert rate == 22050 and wave.dtype == np.int16 and len(wave) > 0
+    assert sorted(p.rsplit("/", 1)[1] for p in files) == [
+        "melody-1.mid", "melody-1.musicxml", "melody-2.mid", "melody-2.musicxml"]
+    assert symbols.startswith("1: ") and "| 2 |" in report and "longest copy" in report
+    again = melody_tab.generate(seed.name, "", False, 1.0, 2, "G", 120, 2, 7)
+    assert again[3] == symbols  # the same random seed, the same melodies
+
+
+def test_a_typed_seed_works(tab):
+    *_, symbols, report = melody_tab.generate(melody_tab.TYPED, "C4 _ E4 _ G4 _ r _", False,
+                                              0.8, 1, "C", 100, 1, 0)
+    assert symbols.startswith("1: 60 _ 64 _ 67 _ r _") and "*typed*" in report
+
+
+@pytest.mark.parametrize("args,message", [
+    ((melody_tab.TYPED, "60 _ H4", False, 1.0, 2, "C", 100, 1, 0), "'H4' is neither"),
+    ((melody_tab.TYPED, "", False, 1.0, 2, "C", 100, 1, 0), "empty"),
+    (("no/such", "", False, 1.0, 2, "C", 100, 1, 0), "Unknown seed"),
+    ((None, "60 _", False, 0.0, 2, "C", 100, 1, 0), "Temperature must be above 0"),
+    ((None, "60 _", False, -1.0, 2, "C", 100, 1, 0), "Temperature"),
+    ((None, "60 _", False, 1e9, 2, "C", 100, 1, 0), "Temperature"),
+    ((None, "60 _", False, 1.0, 0, "C", 100, 1, 0), "Bars must be"),
+    ((None, "60 _", False, 1.0, 10_000, "C", 100, 1, 0), "Bars must be"),
+    ((None, "60 _", False, 1.0, 2, "H", 100, 1, 0), "Key must be"),
+    ((None, "60 _", False, 1.0, 2, "C", 1000, 1, 0), "Tempo"),
+    ((None, "60 _", False, 1.0, 2, "C", 100, 9, 0), "Variations"),
+    ((None, "60 _", False, 1.0, 2, "C", 100, 1, -4), "random seed"),
+    ((None, "60 _", False, 1.0, 2, "C", 100, 1, 1.5), "random seed"),
+])
+def test_bad_requests_are_messages_and_the_next_one_works(tab, args, message):
+    with pytest.raises(gr.Error, match=message):
+        melody_tab.generate(*args)
+    assert melody_tab.generate(None, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[1] is not None
+
+
+def test_the_seed_preview_draws_the_opening(tab):
+    assert melody_tab.preview(tab.seeds[0].name).startswith("<svg")
+    assert "Type a seed" in melody_tab.preview(melody_tab.TYPED, "")
