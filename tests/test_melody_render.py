@@ -34,6 +34,8 @@ def test_the_midi_holds_the_notes_with_their_lengths():
 def test_musicxml_and_svg_show_the_score():
     xml = musicxml(to_stream(MELODY, "2/4", 90, "G"))
     assert "<score-partwise" in xml and "<beats>2</beats>" in xml and "<fifths>1</fifths>" in xml
+    assert "natural" not in xml  # C, D and E need no accidentals
+    assert "<accidental>sharp</accidental>" in musicxml(to_stream(["61", "_"]))
     svg = score_svg(xml)
     assert svg.startswith("<svg") and svg.count('class="note"') == 3
 

@@ -22,7 +22,7 @@ SAMPLE_RATE = 22050
 def to_stream(symbols: list[str], time_signature: str = "4/4", tempo: float = 100.0,
               key_name: str | None = None):
     """A music21 `Stream` of the melody, with its time signature, tempo and key."""
-    from music21 import key, meter, note, stream
+    from music21 import key, meter, note, pitch, stream
     from music21 import tempo as m21tempo
 
     part = stream.Part()
@@ -30,9 +30,10 @@ def to_stream(symbols: list[str], time_signature: str = "4/4", tempo: float = 10
     if key_name:
         part.append(key.Key(key_name))
     part.append(m21tempo.MetronomeMark(number=float(tempo)))
-    for pitch, length in decode_symbols(symbols):
-        part.append(note.Rest(quarterLength=length) if pitch is None
-                    else note.Note(pitch, quarterLength=length))
+    for midi, length in decode_symbols(symbols):
+        # Pitch(midi=...), not Note(int): the latter marks every natural note with a ♮
+        part.append(note.Rest(quarterLength=length) if midi is None
+                    else note.Note(pitch.Pitch(midi=midi), quarterLength=length))
     score = stream.Score()
     score.insert(0, part)
     return score.makeNotation()
