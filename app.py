@@ -11,6 +11,8 @@ import gradio as gr
 
 from audiodemo.ui.common import ASSETS
 from audiodemo.ui.denoise_tab import build_denoise_tab
+from audiodemo.ui.latent_tab import build_latent_tab
+from audiodemo.ui.melody_tab import build_melody_tab
 from audiodemo.ui.spectrogram_tab import build_spectrogram_tab
 
 TITLE = "audiodemo: machine learning for audio"
@@ -29,6 +31,8 @@ def build_demo() -> gr.Blocks:
         with gr.Tabs():
             build_spectrogram_tab()
             build_denoise_tab()
+            build_latent_tab()
+            build_melody_tab()
     return demo
 
 

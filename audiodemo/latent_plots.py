@@ -78,7 +78,10 @@ def grid_figure(grids: dict[str, tuple[torch.Tensor, tuple[float, float, float, 
     """For each model, its `n`×`n` decodes over an extent (x0, x1, y0, y1), row 0 at the top."""
     fig = Figure(figsize=(5.2 * len(grids), 5.2), layout="constrained")
     axes = fig.subplots(1, len(grids), squeeze=False)[0]
-    for ax, (name, (mags, extent)) in zip(axes, grids.items(), strict=True):
+    for ax, (name, (mags, (x0, x1, y0, y1))) in zip(axes, grids.items(), strict=True):
+        # the decodes sit at the cell centres, the extent's edges included: widen by half a cell
+        dx, dy = (x1 - x0) / max(n - 1, 1) / 2, (y1 - y0) / max(n - 1, 1) / 2
+        extent = (x0 - dx, x1 + dx, y0 - dy, y1 + dy)
         ax.imshow(mosaic(_db(mags), n, n, gap=3, pool=(4, 2)), aspect="auto", cmap="magma",
                   vmin=-DB_RANGE,
                   vmax=0, extent=extent, interpolation="nearest")

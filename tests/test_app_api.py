@@ -25,7 +25,8 @@ def test_every_event_has_an_explicit_api_name():
 
     demo = app.build_demo()
     names = {dep.api_name for dep in demo.fns.values() if dep.api_visibility != "private"}
-    assert names == {"spectrogram", "phase", "denoise"}
+    assert names == {"spectrogram", "phase", "denoise", "latent", "decode", "interpolate", "grid",
+                     "generate"}
     assert not any(name is None or name.startswith("lambda") for name in names)
 
 
@@ -71,3 +72,47 @@ def test_api_answers_denoise(app_url):
     )
     assert noisy.endswith(".wav") and clean.endswith(".wav")
     assert "SI-SDR" in report and "8000 Hz" in report
+
+
+def test_api_answers_latent(app_url):
+    client = Client(app_url, verbose=False)
+    ae, vae, stats = client.predict("speaker", "7", "all", "test", True, "2-D AE and VAE",
+                                    api_name="/latent")
+    assert ae.count('data-file="') == vae.count('data-file="') == 30
+    assert "| VAE |" in stats
+
+
+def test_api_answers_decode_for_a_recording_and_a_place(app_url):
+    client = Client(app_url, verbose=False)
+    original, decoded, figure, caption = client.predict("AE", 0, 0, "7_jackson_0.wav",
+                                                        api_name="/decode")
+    assert original.endswith(".wav") and decoded.endswith(".wav")
+    assert "digit 7 by jackson" in caption
+    original, decoded, _, caption = client.predict("VAE", 1.5, -0.5, "", api_name="/decode")
+    assert original is None and decoded.endswith(".wav") and "No recording at" in caption
+    with pytest.raises(ValueError, match="No recording named"):
+        client.predict("VAE", 0, 0, "/etc/passwd", api_name="/decode")
+
+
+def test_api_answers_interpolate_and_grid(app_url):
+    client = Client(app_url, verbose=False)
+    strip, sound = client.predict("AE", "0_george_0.wav", "9_lucas_4.wav", 4,
+                                  api_name="/interpolate")
+    assert strip is not None and sound.endswith(".wav")
+    assert client.predict(3, api_name="/grid") is not None
+
+
+def test_api_answers_generate(app_url):
+    client = Client(app_url, verbose=False)
+    scores, audio, files, symbols, report = client.predict(
+        "(type a seed below)", "60 _ 62 _ 64 _ 65 _", False, 0.9, 2, "D", 110, 2, 3,
+        api_name="/generate")
+    assert scores.count("<svg") >= 2 and audio.endswith(".wav")
+    assert sorted(f.rsplit(".", 1)[1] for f in files) == ["mid", "mid", "musicxml", "musicxml"]
+    assert symbols.startswith("1: 62 _ 64 _ 66 _ 67 _")  # the seed, in D
+    with pytest.raises(ValueError, match="less than minimum value 0.1"):  # the slider's
+        client.predict("(type a seed below)", "60 _", False, 0, 2, "C", 100, 1, 0,
+                       api_name="/generate")
+    with pytest.raises(ValueError, match="'X9' is neither"):
+        client.predict("(type a seed below)", "60 X9", False, 1, 2, "C", 100, 1, 0,
+                       api_name="/generate")

@@ -64,3 +64,41 @@ def test_denoise_tab_adds_noise_denoises_and_shows_both_players(page: Page, app_
         expect(page.locator(f"{player} [data-testid=download-link]")).to_have_attribute(
             "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
     expect(page.locator("#denoise [data-testid=matplotlib] img")).to_have_count(1)
+
+
+def test_clicking_a_latent_point_plays_the_recording_and_its_decode(page: Page, app_url):
+    open_tab(page, app_url, "Latent space")
+    point = page.locator("#plane-right circle[data-file]").last  # drawn last, so on top
+    name = point.get_attribute("data-file")
+    point.click()
+    expect(page.locator("#latent-caption")).to_contain_text(name, timeout=TIMEOUT)
+    for player in ["#latent-original", "#latent-decoded"]:
+        expect(page.locator(f"{player} [data-testid=download-link]")).to_have_attribute(
+            "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+
+
+def test_clicking_an_empty_place_decodes_it(page: Page, app_url):
+    open_tab(page, app_url, "Latent space")
+    box = page.locator("#plane-left svg").bounding_box()
+    # the top-left corner of the plot area: inside the frame, far from the codes
+    page.mouse.click(box["x"] + box["width"] * 0.12, box["y"] + box["height"] * 0.12)
+    expect(page.locator("#latent-caption")).to_contain_text("No recording at", timeout=TIMEOUT)
+    expect(page.locator("#latent-decoded [data-testid=download-link]")).to_have_attribute(
+        "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+
+
+def test_generating_a_melody_shows_the_score_and_offers_the_files(page: Page, app_url):
+    open_tab(page, app_url, "Melody")
+    expect(page.locator("#seed-score svg").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("#melody-score svg").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#melody-report")).to_contain_text("longest copy", timeout=TIMEOUT)
+    links = page.locator("#melody-files a")
+    expect(links).to_have_count(2, timeout=TIMEOUT)
+    files = {links.nth(i).get_attribute("download"): links.nth(i).get_attribute("href")
+             for i in range(2)}
+    assert sorted(files) == ["melody-1.mid", "melody-1.musicxml"]
+    assert page.request.get(files["melody-1.mid"]).body()[:4] == b"MThd"  # a MIDI file
+    assert b"<score-partwise" in page.request.get(files["melody-1.musicxml"]).body()
+    expect(page.locator("#melody-audio [data-testid=download-link]")).to_have_attribute(
+        "href", re.compile(r"\.wav$"), timeout=TIMEOUT)

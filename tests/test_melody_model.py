@@ -114,3 +114,20 @@ def test_the_cli_generates_numbered_midi_and_musicxml(tmp_path, monkeypatch, cap
     assert cli.main(["generate", "--seed", "60 H9", "--checkpoint", str(ckpt), "--out",
                      str(tmp_path / "x.mid")]) == 2
     assert "'H9' is neither" in capsys.readouterr().err
+
+
+def test_the_cli_refuses_to_score_training_songs_as_test_songs(tmp_path, monkeypatch, capsys):
+    songs = _songs(40)
+    monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    out = tmp_path / "m.pt"
+    cli.main(["train", "--data", "fake", "--preset", "tiny", "--out", str(out), "--quiet",
+              "--seed", "3"])
+    capsys.readouterr()
+    assert cli.main(["evaluate", "--data", "fake", "--checkpoint", str(out), "--seed", "0"]) == 2
+    assert "would include training songs" in capsys.readouterr().err
+    assert cli.main(["evaluate", "--data", "fake", "--checkpoint", str(out), "--json"]) == 0
+
+
+def test_training_without_validation_songs_says_so(tmp_path):
+    with pytest.raises(ValueError, match="songs to train and validate on"):
+        train_melody(_songs(5), [], get_preset("tiny"), tmp_path / "m.pt", quiet=True)

@@ -40,6 +40,17 @@ def test_musicxml_and_svg_show_the_score():
     assert svg.startswith("<svg") and svg.count('class="note"') == 3
 
 
+def test_a_pickup_makes_a_short_first_bar():
+    symbols = ["60", "_", "_", "_"] * 3 + ["67", "_", "_", "_", "_", "_", "_", "_"]
+    score = to_stream(symbols, "3/4", pickup=8)  # one crotchet before the downbeat
+    measures = score.parts[0].getElementsByClass("Measure")
+    assert [m.quarterLength for m in measures] == [1.0, 3.0, 1.0]  # C | C C G | (G)
+    assert [m.number for m in measures] == [0, 1, 2]
+    assert '<measure implicit="no" number="0">' in musicxml(score)
+    plain = to_stream(symbols, "3/4").parts[0].getElementsByClass("Measure")
+    assert [m.quarterLength for m in plain] == [3.0, 2.0]
+
+
 def test_audio_is_float_at_its_rate_and_says_how_it_was_made():
     wave, how = synthesize(MELODY, tempo=120)
     assert wave.dtype == np.float32 and 2.0 * SAMPLE_RATE <= len(wave) <= 4 * SAMPLE_RATE
@@ -67,3 +78,8 @@ def test_the_copy_index_finds_the_longest_verbatim_stretch():
     assert index.longest(["65", "_", "67", "_", "67", "_", "69"]) == 5  # not 7
     figures = melody_figures(["60", "_", "62", "_", "64", "_", "65", "_"], 4, copies=index)
     assert figures["longest_copy_bars"] == 2.0
+
+
+def test_a_melody_of_rests_is_silence_of_its_length():
+    wave, how = synthesize(["r", "_", "_", "_"] * 4, tempo=120)  # a 4/4 bar at 120: 2 s
+    assert len(wave) == 2 * SAMPLE_RATE and not wave.any() and "rests" in how

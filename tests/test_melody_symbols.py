@@ -51,7 +51,7 @@ def test_typed_seeds_mix_numbers_names_holds_and_rests():
 @pytest.mark.parametrize("text,message", [
     ("", "empty"), ("   ", "empty"), ("_ 60", "cannot start with '_'"),
     ("60 _ H4", "'H4' is neither"), ("60 200", "outside the piano"), ("C9", "outside"),
-    ("60 " * 300, "at most 256"), ("DROP TABLE", "neither"),
+    ("60 " * 300, "at most 256"), ("DROP TABLE", "neither"), ("6²", "neither"),
 ])
 def test_nonsense_seeds_get_a_message(text, message):
     with pytest.raises(ValueError, match=message):
@@ -113,3 +113,11 @@ def test_a_folder_of_files_is_read_and_cached(tmp_path, monkeypatch):
 def test_an_empty_source_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="No \\*\\*kern, ABC, MusicXML or MIDI files"):
         corpus.load_songs(str(tmp_path))
+
+
+def test_a_pickup_puts_the_first_note_before_the_downbeat(tmp_path):
+    abc = "X:1\nT:Pickup\nM:3/4\nL:1/4\nK:C\nC|E G c|B2 A|G3|]\n"
+    (tmp_path / "pickup.abc").write_text(abc)
+    (song,) = corpus.parse_file(tmp_path / "pickup.abc")
+    assert song.steps_per_bar == 12 and song.pickup == 8  # two beats of the bar are missing
+    assert song.position_in_bar(0) == 8 and song.position_in_bar(4) == 0  # E on the downbeat

@@ -105,3 +105,15 @@ def test_bad_requests_are_messages_and_the_next_one_works(tab, args, message):
 def test_the_seed_preview_draws_the_opening(tab):
     assert melody_tab.preview(tab.seeds[0].name).startswith("<svg")
     assert "Type a seed" in melody_tab.preview(melody_tab.TYPED, "")
+
+
+def test_a_bundle_from_another_split_is_refused(tiny, monkeypatch, tmp_path):
+    model, bundle = tiny
+    melody_tab.get_bundle.cache_clear()
+    monkeypatch.setattr(melody_tab, "get_model", lambda: type(model)(
+        model.net, model.vocab, {"split_seed": 5, "data": ""}))
+    monkeypatch.setattr(melody_tab, "ASSETS", tmp_path)
+    bundle.save(tmp_path / "melody_corpus.npz", Vocabulary.default())
+    with pytest.raises(ValueError, match="does not match the model's training split"):
+        melody_tab.get_bundle()
+    melody_tab.get_bundle.cache_clear()

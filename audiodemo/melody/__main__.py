@@ -27,7 +27,7 @@ from pathlib import Path
 from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import evaluate, split_songs
-from audiodemo.melody.generate import KEYS, continue_melody, transpose_symbols
+from audiodemo.melody.generate import KEYS, continue_melody, key_name, transpose_symbols
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import musicxml, to_stream, write_midi
 from audiodemo.melody.symbols import parse_seed
@@ -57,7 +57,12 @@ def _train(args) -> int:
 def _evaluate(args) -> int:
     model = load_melody(args.checkpoint)
     songs = load_songs(args.data)
-    scored = songs if args.split == "all" else split_songs(songs, args.seed)[2]
+    trained = model.training.get("split_seed")
+    seed = args.seed if args.seed is not None else (trained or 0)
+    if args.split == "test" and trained is not None and seed != trained:
+        raise ValueError(f"The checkpoint trained on split seed {trained}; its test songs "
+                         f"under seed {seed} would include training songs")
+    scored = songs if args.split == "all" else split_songs(songs, seed)[2]
     result = evaluate(model, scored, model.vocab)
     if args.json:
         print(json.dumps(result))
@@ -85,9 +90,8 @@ def _generate(args) -> int:
         if args.musicxml:
             xml = Path(args.musicxml)
             xml_path = xml.with_name(f"{xml.stem}{suffix}{xml.suffix or '.musicxml'}")
-            key_name = f"{args.key.lower()}" if args.minor else args.key
             xml_path.write_text(musicxml(to_stream(symbols, args.time_signature, args.tempo,
-                                                   key_name)))
+                                                   key_name(args.key, args.minor))))
             written.append(xml_path)
         print(" ".join(symbols))
         print(" and ".join(str(p) for p in written) + (" (the model ended the song)"
@@ -96,7 +100,7 @@ def _generate(args) -> int:
 
 
 def _bundle(args) -> int:
-    bundle = make_bundle(load_songs(args.data), args.seed)
+    bundle = make_bundle(load_songs(args.data), args.seed, source=args.data)
     bundle.save(args.out, Vocabulary.default())
     print(f"{len(bundle.train)} training songs and {len(bundle.seeds)} seeds -> {args.out}")
     return 0
@@ -119,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     e.add_argument("--split", choices=("test", "all"), default="test",
                    help="test: the held-out songs of --seed's split; all: every song")
-    e.add_argument("--seed", type=int, default=0, help="the split's seed")
+    e.add_argument("--seed", type=int, default=None,
+                   help="the split's seed (default: the one the checkpoint trained with)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     g = sub.add_parser("generate", help="continue a seed and write MIDI / MusicXML")
     g.add_argument("--seed", required=True, help='symbols, e.g. "60 _ 62 _ E4 _ r _"')

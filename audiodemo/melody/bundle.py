@@ -32,6 +32,8 @@ class MelodyBundle:
 
     train: list[list[str]]
     seeds: list[Song]  # symbols: the opening only
+    split_seed: int = 0  # the split the songs come from, as the model's training used it
+    source: str = ""  # the corpus, e.g. "essenFolksong/erk"
 
     def save(self, path: str | os.PathLike, vocab: Vocabulary) -> None:
         """Write the arrays to an .npz file."""
@@ -45,6 +47,8 @@ class MelodyBundle:
             "seed_keys": np.array([s.key for s in self.seeds]),
             "seed_pickups": np.array([s.pickup for s in self.seeds]),
             "vocab": np.array(vocab.to_list()),
+            "split_seed": np.array(self.split_seed),
+            "source": np.array(self.source),
         }
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, array in arrays.items():
@@ -61,13 +65,15 @@ class MelodyBundle:
             seeds = [Song(str(n), str(s).split(), str(t), str(k), int(p)) for n, s, t, k, p in
                      zip(data["seed_names"], data["seed_symbols"], data["seed_time_signatures"],
                          data["seed_keys"], data["seed_pickups"], strict=True)]
-        return cls(train, seeds)
+            split_seed, source = int(data["split_seed"]), str(data["source"])
+        return cls(train, seeds, split_seed, source)
 
 
-def make_bundle(songs: list[Song], seed: int = 0, max_seeds: int = 60) -> MelodyBundle:
+def make_bundle(songs: list[Song], seed: int = 0, max_seeds: int = 60,
+                source: str = "") -> MelodyBundle:
     """The split the model trained with (`seed`): its training songs, and openings of up to
     `max_seeds` test songs."""
     train, _, test = split_songs(songs, seed)
     seeds = [Song(s.name, opening(s), s.time_signature, s.key, s.pickup)
              for s in test[:max_seeds]]
-    return MelodyBundle([s.symbols for s in train], seeds)
+    return MelodyBundle([s.symbols for s in train], seeds, seed, source)

@@ -3,10 +3,12 @@
     songs = load_songs("essenFolksong/erk")     # music21's bundled corpus, by path prefix
     songs = load_songs("path/to/folder")         # **kern, ABC, MusicXML and MIDI files
 
-Each song keeps a name, its symbols (see `symbols`), its time signature and the key it was
-in. Parsing the 1,781 erk songs takes minutes, so the encoded songs are cached as JSON under
-`$AUDIODEMO_CACHE` (default `.cache/` in the working folder), keyed by the source, its files'
-sizes and modification times, and `ENCODING_VERSION`.
+Each song keeps a name, its symbols (see `symbols`), its time signature, the key it was in
+and its pickup. Songs that change meter, or mark irregular bars with time signatures of
+their own, are left out: their bars would not line up. Parsing the erk songs takes minutes,
+so the encoded songs are cached as JSON under `$AUDIODEMO_CACHE` (default `.cache/` in the
+working folder), keyed by the source, its files' sizes and modification times, and
+`ENCODING_VERSION`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from audiodemo.melody.symbols import STEP, encode_notes
 
-ENCODING_VERSION = 2
+ENCODING_VERSION = 3
 CACHE_ENV = "AUDIODEMO_CACHE"
 DEFAULT_SOURCE = "essenFolksong/erk"
 SUFFIXES = (".krn", ".abc", ".xml", ".musicxml", ".mxl", ".mid", ".midi")
@@ -89,10 +91,12 @@ def encode_score(score, name: str) -> Song | None:
         symbols = encode_notes(events)
     except ValueError:
         return None  # off the sixteenth grid, or out of range
-    signatures = flat.getElementsByClass("TimeSignature")
-    signature = signatures[0].ratioString if signatures else "4/4"
-    if not symbols or signature.count("/") != 1:
+    # one meter for the whole song: music21 marks an irregular bar (common in ABC files) with
+    # a time signature of its own, and a lookback of "one bar" means nothing across it
+    signatures = {ts.ratioString for ts in score.recurse().getElementsByClass("TimeSignature")}
+    if not symbols or len(signatures) > 1:
         return None
+    signature = signatures.pop() if signatures else "4/4"
     song = Song(name, symbols, signature, f"{key.tonic.name} {key.mode}")
     measures = score.parts[0].getElementsByClass("Measure") if score.parts else []
     if measures and measures[0].paddingLeft:

@@ -17,6 +17,13 @@ from audiodemo.melody.symbols import END, HIGHEST, LOWEST, is_onset
 
 MAX_BARS = 64
 KEYS = ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B")
+# minor keys spelled as musicians write them: D♭ minor (8 flats) is C♯ minor, and so on
+MINOR_SPELLING = {"Db": "c#", "Gb": "f#", "Ab": "g#"}
+
+
+def key_name(key: str, minor: bool) -> str:
+    """music21's name of the key: "G" (major) or "e" (minor)."""
+    return MINOR_SPELLING.get(key, key.lower()) if minor else key
 _KEY_SEMITONES = {"C": 0, "C#": 1, "Db": 1, "D": 2, "Eb": 3, "E": 4, "F": 5, "F#": 6, "Gb": 6,
                   "G": 7, "Ab": 8, "A": 9, "Bb": 10, "B": 11}
 
@@ -76,8 +83,8 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
 
 
 def transpose_symbols(symbols: list[str], key: str, minor: bool = False) -> list[str]:
-    """Move a melody from C major (or A minor) to `key` (its major, or relative minor),
-    the nearer way; pitches that would leave the piano's range move an octave back."""
+    """Move a melody from C major to `key` major, or from A minor to `key` minor (the tonic
+    is `key` either way), the nearer way; notes leaving the piano's range move an octave."""
     if key not in _KEY_SEMITONES:
         raise ValueError(f"Key must be one of {KEYS}, got {key!r}")
     shift = _KEY_SEMITONES[key] - (9 if minor else 0)

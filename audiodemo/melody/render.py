@@ -14,29 +14,42 @@ from pathlib import Path
 
 import numpy as np
 
-from audiodemo.melody.symbols import decode_symbols
+from audiodemo.melody.symbols import STEP, decode_symbols
 
 SAMPLE_RATE = 22050
 
 
 def to_stream(symbols: list[str], time_signature: str = "4/4", tempo: float = 100.0,
-              key_name: str | None = None):
-    """A music21 `Stream` of the melody, with its time signature, tempo and key."""
+              key_name: str | None = None, pickup: int = 0):
+    """A music21 `Score` of the melody, with its time signature, tempo and key; with a
+    `pickup` (sixteenths of the first bar before the first symbol) the first bar is short,
+    an anacrusis, so the bar lines fall where the song's do."""
     from music21 import key, meter, note, pitch, stream
     from music21 import tempo as m21tempo
 
     part = stream.Part()
-    part.append(meter.TimeSignature(time_signature))
+    part.insert(0, meter.TimeSignature(time_signature))
     if key_name:
-        part.append(key.Key(key_name))
-    part.append(m21tempo.MetronomeMark(number=float(tempo)))
+        part.insert(0, key.Key(key_name))
+    part.insert(0, m21tempo.MetronomeMark(number=float(tempo)))
+    offset = pickup * STEP
     for midi, length in decode_symbols(symbols):
         # Pitch(midi=...), not Note(int): the latter marks every natural note with a ♮
-        part.append(note.Rest(quarterLength=length) if midi is None
+        part.insert(offset, note.Rest(quarterLength=length) if midi is None
                     else note.Note(pitch.Pitch(midi=midi), quarterLength=length))
+        offset += length
+    measured = part.makeMeasures()
+    measured.makeTies(inPlace=True)
+    if pickup:
+        measures = measured.getElementsByClass("Measure")
+        for element in measures[0].notesAndRests:
+            element.offset -= pickup * STEP
+        measures[0].paddingLeft = pickup * STEP
+        for number, measure in enumerate(measures):
+            measure.number = number  # a pickup is bar 0, by convention
     score = stream.Score()
-    score.insert(0, part)
-    return score.makeNotation()
+    score.insert(0, measured)
+    return score
 
 
 def to_midi(symbols: list[str], tempo: float = 100.0, program: int = 0):
@@ -85,6 +98,10 @@ def score_svg(xml: str, width: int = 1800) -> str:
 def synthesize(symbols: list[str], tempo: float = 100.0) -> tuple[np.ndarray, str]:
     """Float32 audio at `SAMPLE_RATE`, and the name of the synthesiser that made it."""
     midi = to_midi(symbols, tempo)
+    if not midi.instruments[0].notes:  # rests only: silence as long as the melody
+        steps = len([s for s in symbols if s != "/"])
+        seconds = steps * STEP * 60 / float(tempo)
+        return np.zeros(int(seconds * SAMPLE_RATE), np.float32), "nothing: it is all rests"
     try:
         wave = midi.fluidsynth(fs=SAMPLE_RATE)
         how = "FluidSynth, General MIDI piano (TimGM6mb, bundled with pretty_midi)"

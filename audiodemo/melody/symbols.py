@@ -18,7 +18,7 @@ _PITCH_CLASS = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
 def is_onset(symbol: str) -> bool:
     """A symbol that starts a note."""
-    return symbol.isdigit()
+    return symbol.isascii() and symbol.isdecimal()
 
 
 def encode_notes(events: list[tuple[int | None, float]]) -> list[str]:
@@ -83,7 +83,7 @@ def parse_seed(text: str) -> list[str]:
         if token in (HOLD, REST):
             symbols.append(token)
             continue
-        if token.isdigit():
+        if is_onset(token):
             pitch = int(token)
         else:
             try:

@@ -76,6 +76,9 @@ def train_melody(train: list[Song], validation: list[Song], preset: dict, out: P
     if preset.get("max_songs"):
         train = train[: preset["max_songs"]]
         validation = validation[: max(2, preset["max_songs"] // 5)]
+    if not train or not validation:
+        raise ValueError(f"Training needs songs to train and validate on; got {len(train)} and "
+                         f"{len(validation)}")
     vocab = Vocabulary.default()
     net = MelodyLSTM(MelodyConfig(**preset["config"]), len(vocab))
     opt = torch.optim.Adam(net.parameters(), lr=preset["lr"])
@@ -110,4 +113,6 @@ def train_melody(train: list[Song], validation: list[Song], preset: dict, out: P
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    if not math.isfinite(best):
+        raise ValueError("No epoch reached a finite validation NLL, so no checkpoint was written")
     return rows

@@ -13,10 +13,13 @@ from __future__ import annotations
 import functools
 
 import gradio as gr
+import librosa
 import numpy as np
+import torch
 
 from audiodemo.checkpoint import Checkpoint, load_checkpoint
 from audiodemo.denoise import checkpoint_path
+from audiodemo.denoiser import Denoiser
 from audiodemo.features import output_magnitude
 from audiodemo.latent import (
     AudioBundle,
@@ -30,9 +33,15 @@ from audiodemo.latent import (
 )
 from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
+from audiodemo.spectrogram import stft
 from audiodemo.ui.common import ASSETS, player, user_errors
 
-MODELS = {"AE": "latent_ae", "VAE": "latent_vae"}
+TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
+VIEWS = {
+    TWO_D: {"AE": "latent_ae", "VAE": "latent_vae"},
+    PAPER: {"paper DCAE": "paper_dcae", "paper VAE": "paper_vae"},
+}
+MODELS = {**VIEWS[TWO_D], **VIEWS[PAPER]}  # shown name -> checkpoint and encodings name
 COLOURS = ("digit", "speaker")
 SPLITS = ("test", "train", "all")
 ALL = "all"
@@ -54,17 +63,25 @@ decodes below test that claim.
 
 @functools.lru_cache(maxsize=len(MODELS))
 def get_model(name: str) -> Checkpoint:
+    """The checkpoint behind a shown model name, loaded once."""
     return load_checkpoint(checkpoint_path(MODELS[name]))
 
 
 @functools.lru_cache(maxsize=len(MODELS))
 def get_codes(name: str) -> Encodings:
+    """The precomputed encodings of a shown model (`python -m audiodemo.latent encode`)."""
     return Encodings.load(ASSETS / f"{MODELS[name]}.npz")
 
 
 @functools.lru_cache(maxsize=1)
 def get_audio() -> AudioBundle:
+    """The bundled test recordings (`python -m audiodemo.latent bundle`)."""
     return AudioBundle(ASSETS / "fsdd_test.npz")
+
+
+@functools.lru_cache(maxsize=2)
+def get_denoiser(name: str) -> Denoiser:
+    return Denoiser(get_model(name))
 
 
 def _check_model(model: str) -> None:
@@ -86,27 +103,33 @@ def _filters(codes: Encodings, digit, speaker, split) -> np.ndarray:
     )
 
 
-def _stats_table() -> str:
+def _stats_table(view: str) -> str:
     lines = ["| model (test split) | mean z₁ | mean z₂ | std z₁ | std z₂ | ±2σ square holding "
              "codes |", "|---|---|---|---|---|---|"]
-    for name in MODELS:
+    for name in VIEWS[view]:
         codes = get_codes(name)
         s = latent_stats(codes.z[codes.split == "test"])
-        lines.append(f"| {name} | {s['mean'][0]:.2f} | {s['mean'][1]:.2f} | {s['std'][0]:.2f} "
-                     f"| {s['std'][1]:.2f} | {100 * s['coverage']:.0f} % |")
-    return "\n".join(lines) + (
+        lines.append(f"| {name} | {s['mean'][0]:.3g} | {s['mean'][1]:.3g} | {s['std'][0]:.3g} "
+                     f"| {s['std'][1]:.3g} | {100 * s['coverage']:.0f} % |")
+    note = "" if view == TWO_D else (
+        "\n\nThese are the first two principal components of 64-D codes: the paper's VAE "
+        "(α = 50000) spreads its codes tens of thousands of units from the origin, nothing "
+        "like its N(0, 1) prior.")
+    return "\n".join(lines) + note + (
         "\n\nA VAE whose codes follow its N(0, 1) prior has means near 0 and standard "
         "deviations near 1; the last column is the share of a 20×20 grid over mean ± 2 std "
         "with at least one code (low: codes in clusters with holes between them).")
 
 
 @user_errors
-def picture(colour_by: str, digit, speaker, split: str, shared_axes: bool):
-    """Both planes as clickable SVG, and the latent statistics."""
+def picture(colour_by: str, digit, speaker, split: str, shared_axes: bool, view: str = TWO_D):
+    """Both planes of a view as clickable SVG, and the latent statistics."""
     if colour_by not in COLOURS:
         raise ValueError(f"Colour by one of {COLOURS}, got {colour_by!r}.")
+    if view not in VIEWS:
+        raise ValueError(f"View must be one of {list(VIEWS)}, got {view!r}.")
     svgs, shown = [], {}
-    for name in MODELS:
+    for name in VIEWS[view]:
         codes = get_codes(name)
         shown[name] = (codes, _filters(codes, digit, speaker, split))
     everything = np.concatenate([c.z[k] for c, k in shown.values()])
@@ -122,7 +145,7 @@ def picture(colour_by: str, digit, speaker, split: str, shared_axes: bool):
         extent = square_extent(everything if shared_axes else codes.z[keep])
         svgs.append(scatter_svg(codes.z[keep], groups, titles, codes.file[keep].tolist(),
                                 extent, f"{name}: {keep.sum()} recordings", legend))
-    return *svgs, _stats_table()
+    return *svgs, _stats_table(view)
 
 
 def _recording_code(codes: Encodings, file: str) -> tuple[int, np.ndarray]:
@@ -138,6 +161,8 @@ def decode_point(model: str, x, y, file: str | None = None):
     _check_model(model)
     ckpt, codes = get_model(model), get_codes(model)
     cfg = ckpt.spectrogram
+    if codes.projection != "none":
+        return _denoiser_reconstruction(model, file)
     if file:
         i, z = _recording_code(codes, file)
         audio = get_audio()
@@ -148,7 +173,7 @@ def decode_point(model: str, x, y, file: str | None = None):
         else:
             wave = audio.wave(file)
             x_in = model_inputs(ckpt, [wave])
-            clip = output_magnitude(x_in, None, "fixed_db", None, cfg)[0]
+            clip = output_magnitude(x_in, None, ckpt.preprocessing["features"], None, cfg)[0]
             original = player(wave, audio.sample_rate)
             shown, origin = {"recording (model input)": clip, f"{model} reconstruction": mag}, ""
         caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]} "
@@ -157,16 +182,57 @@ def decode_point(model: str, x, y, file: str | None = None):
         if x is None or y is None or not np.isfinite([x, y]).all():
             raise ValueError("Give a point as two finite numbers, or click the plane.")
         z = np.array([x, y], np.float32)
+        x0, x1, y0, y1 = square_extent(codes.z, pad=2.0)  # the codes' square, 5 times as wide
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            lo, hi = codes.z.min(0), codes.z.max(0)
+            raise ValueError(f"z = ({x:.3g}, {y:.3g}) is far from every code of the {model} "
+                             f"(z₁ {lo[0]:.3g} to {hi[0]:.3g}, z₂ {lo[1]:.3g} to {hi[1]:.3g}): "
+                             f"pick a point nearer them.")
         mag = decode(ckpt, z[None])[0]
         original, shown = None, {f"{model} decode of ({x:.2f}, {y:.2f})": mag}
         near = int(np.argmin(np.linalg.norm(codes.z - z, axis=1)))
         caption = (f"No recording at z = ({x:.2f}, {y:.2f}): the decoder generates this "
                    f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
                    f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
-    decoded = player(to_audio(ckpt, mag, GL_ITERS), cfg.sample_rate)
+    sound, turned_down = _limited(to_audio(ckpt, mag, GL_ITERS))
+    decoded = player(sound, cfg.sample_rate)
     caption += (f" Sound from the decoded magnitude by {GL_ITERS} iterations of fast "
                 f"Griffin-Lim from random phase, at {cfg.sample_rate} Hz.")
+    if turned_down:
+        caption += f" It peaked above full scale and was turned down by {turned_down:.1f} dB."
     return original, decoded, pair_figure(shown, cfg), caption
+
+
+def _limited(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float]:
+    """The wave scaled to peak at most `peak`, and by how many dB it was turned down."""
+    top = float(np.abs(wave).max()) if wave.size else 0.0
+    if top <= peak:
+        return wave, 0.0
+    return wave * (peak / top), 20 * np.log10(top / peak)
+
+
+def _denoiser_reconstruction(model: str, file: str | None):
+    """A paper denoiser run on a clean test recording: what its 64-D code keeps."""
+    if not file:
+        raise ValueError("This plane is a projection of 64-D codes: a place between them has "
+                         "no single code to decode. Click a recording instead.")
+    codes, audio = get_codes(model), get_audio()
+    i, z = _recording_code(codes, file)
+    if file not in audio:
+        raise ValueError(f"{file} is a training take, whose audio the app does not bundle.")
+    denoiser = get_denoiser(model)
+    wave = audio.wave(file)
+    out = denoiser(wave, audio.sample_rate)
+    cfg = denoiser.checkpoint.spectrogram
+    resampled = librosa.resample(wave, orig_sr=audio.sample_rate, target_sr=cfg.sample_rate)
+    shown = {"recording": stft(torch.from_numpy(resampled), cfg).abs(),
+             f"{model} output": stft(torch.from_numpy(out), cfg).abs()}
+    caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]}, shown at the first "
+               f"two principal components of its 64-D code ({z[0]:.3g}, {z[1]:.3g}). The "
+               f"output is the paper's denoiser run on the clean recording at {cfg.sample_rate} "
+               f"Hz (0.55 s windows, the noisy phase): what its code keeps of the digit.")
+    return (player(wave, audio.sample_rate), player(out, cfg.sample_rate),
+            pair_figure(shown, cfg), caption)
 
 
 def click(model: str, evt: gr.SelectData):
@@ -176,11 +242,14 @@ def click(model: str, evt: gr.SelectData):
     return (model, round(x, 3), round(y, 3), file, *decode_point(model, x, y, file))
 
 
-def _clicker(model: str):
-    """The select handler of one plane (Gradio reads the `gr.SelectData` hint from it)."""
+def _clicker(side: int):
+    """The select handler of the left (0) or right (1) plane, for whichever view is shown
+    (Gradio reads the `gr.SelectData` hint from it)."""
 
-    def on_click(evt: gr.SelectData):
-        return click(model, evt)
+    def on_click(view: str, evt: gr.SelectData):
+        if view not in VIEWS:
+            raise gr.Error(f"Unknown view {view!r}.")
+        return click(list(VIEWS[view])[side], evt)
 
     return on_click
 
@@ -188,14 +257,16 @@ def _clicker(model: str):
 @user_errors
 def interpolate(model: str, file_a: str, file_b: str, steps):
     """Decodes of `steps` points from one recording's code to another's, and their sound."""
-    _check_model(model)
+    if model not in VIEWS[TWO_D]:
+        raise ValueError(f"Walks are for the 2-D models {list(VIEWS[TWO_D])}, got {model!r}.")
     if not file_a or not file_b:
         raise ValueError("Pick two recordings to walk between.")
     ckpt, codes = get_model(model), get_codes(model)
     (_, z_a), (_, z_b) = _recording_code(codes, file_a), _recording_code(codes, file_b)
     mags = decode(ckpt, walk(z_a, z_b, int(steps)))
     gap = np.zeros(int(0.15 * ckpt.spectrogram.sample_rate), np.float32)
-    sound = np.concatenate([p for m in mags for p in (to_audio(ckpt, m, GL_ITERS), gap)])
+    sound, _ = _limited(np.concatenate([p for m in mags
+                                        for p in (to_audio(ckpt, m, GL_ITERS), gap)]))
     labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
         file_b.removesuffix(".wav")]
     return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate)
@@ -208,7 +279,7 @@ def grid(n=GRID_N):
     if not 3 <= n <= 20:
         raise ValueError(f"The grid has 3 to 20 points a side, got {n}.")
     grids = {}
-    for name in MODELS:
+    for name in VIEWS[TWO_D]:
         codes = get_codes(name)
         extent = square_extent(codes.z[codes.split == "test"], pad=0.0)
         grids[name] = (decode(get_model(name), grid_points(extent, n)), extent)
@@ -221,6 +292,7 @@ def build_latent_tab() -> None:
         gr.Markdown(INTRO)
         speakers = sorted(set(get_codes("AE").speaker.tolist()))
         test_files = sorted(get_codes("AE").file[get_codes("AE").split == "test"].tolist())
+        view = gr.Radio(list(VIEWS), value=TWO_D, label="Planes")
         with gr.Row():
             colour = gr.Radio(list(COLOURS), value="digit", label="Colour by")
             digit = gr.Dropdown([ALL, *map(str, range(10))], value=ALL, label="Digit")
@@ -228,13 +300,13 @@ def build_latent_tab() -> None:
             split = gr.Radio(list(SPLITS), value="test", label="Split")
             shared = gr.Checkbox(value=True, label="Same axes for both")
         *first, table = picture(colour.value, digit.value, speaker.value, split.value,
-                                shared.value)
+                                shared.value, view.value)
         with gr.Row():
-            planes = [gr.HTML(svg, js_on_load=CLICK_JS, elem_id=f"plane-{name.lower()}")
-                      for name, svg in zip(MODELS, first, strict=True)]
+            planes = [gr.HTML(svg, js_on_load=CLICK_JS, elem_id=f"plane-{side}")
+                      for side, svg in zip(("left", "right"), first, strict=True)]
         stats = gr.Markdown(table)
         with gr.Row():
-            model = gr.Radio(list(MODELS), value="VAE", label="Decode with")
+            model = gr.Dropdown(list(MODELS), value="VAE", label="Decode with")
             x = gr.Number(0.0, label="z₁")
             y = gr.Number(0.0, label="z₂")
             file = gr.Textbox("", label="Recording (empty: decode the point)")
@@ -247,7 +319,7 @@ def build_latent_tab() -> None:
             caption = gr.Markdown(elem_id="latent-caption")
         with gr.Accordion("Walk between two recordings", open=False):
             with gr.Row():
-                walk_model = gr.Radio(list(MODELS), value="VAE", label="Model")
+                walk_model = gr.Radio(list(VIEWS[TWO_D]), value="VAE", label="Model")
                 file_a = gr.Dropdown(test_files, value=test_files[0], label="From")
                 file_b = gr.Dropdown(test_files, value=test_files[-1], label="To")
                 steps = gr.Slider(2, 16, value=8, step=1, label="Steps")
@@ -258,14 +330,14 @@ def build_latent_tab() -> None:
             grid_n = gr.Slider(3, 20, value=GRID_N, step=1, label="Points a side")
             grid_go = gr.Button("Decode the grid")
             grid_plot = gr.Plot(label="Decodes over the plane (AE left, VAE right)")
-        controls = [colour, digit, speaker, split, shared]
+        controls = [colour, digit, speaker, split, shared, view]
         gr.on([c.change for c in controls], picture, inputs=controls,
               outputs=[*planes, stats], api_name="latent", trigger_mode="always_last")
         decode_outputs = [original, decoded, figure, caption]
         go.click(decode_point, inputs=[model, x, y, file], outputs=decode_outputs,
                  api_name="decode", concurrency_id="torch")
-        for name, plane in zip(MODELS, planes, strict=True):
-            plane.select(_clicker(name), inputs=None,
+        for side, plane in enumerate(planes):
+            plane.select(_clicker(side), inputs=[view],
                          outputs=[model, x, y, file, *decode_outputs],
                          api_visibility="private", concurrency_id="torch")
         walk_go.click(interpolate, inputs=[walk_model, file_a, file_b, steps],

@@ -25,6 +25,7 @@ from audiodemo.melody.generate import (
     MAX_BARS,
     check_temperature,
     continue_melody,
+    key_name,
     transpose_symbols,
 )
 from audiodemo.melody.model import MelodyModel, load_melody
@@ -48,8 +49,8 @@ INTRO = """
 An **LSTM** reads a melody one sixteenth note at a time (a pitch where a note starts, `_` while
 it lasts, `r` for a rest) and predicts the next symbol. Give it a **seed** (the opening bar of
 a folk song it never saw in training, or your own notes, e.g. `60 _ 62 _ E4 _ r _`), and it
-continues, drawing each symbol at random from its prediction. **Temperature** sharpens (below
-1) or flattens (above 1) that prediction. The model works in C major and A minor; the result
+continues, drawing each symbol at random from its prediction. A **temperature** below one
+sharpens that prediction, above one flattens it. The model works in C major and A minor; the result
 is moved to the key you pick. The figures say whether it stays in key, ends on the tonic,
 repeats bars as folk songs do, or copies a training song.
 """
@@ -63,8 +64,15 @@ def get_model() -> MelodyModel:
 
 @functools.lru_cache(maxsize=1)
 def get_bundle() -> MelodyBundle:
-    """Training songs and seeds (`python -m audiodemo.melody bundle`)."""
-    return MelodyBundle.load(ASSETS / "melody_corpus.npz")
+    """Training songs and seeds (`python -m audiodemo.melody bundle`), checked against the
+    model: its seeds must be songs the model never trained on."""
+    bundle = MelodyBundle.load(ASSETS / "melody_corpus.npz")
+    made = get_model().training
+    if (made.get("split_seed", bundle.split_seed), made.get("data", bundle.source)) != (
+            bundle.split_seed, bundle.source):
+        raise ValueError(f"The melody bundle ({bundle.source}, split seed {bundle.split_seed}) "
+                         f"does not match the model's training split; rebuild the bundle.")
+    return bundle
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,7 +97,8 @@ def preview(seed_name: str, typed: str = "", minor: bool = False) -> str:
     if seed_name == TYPED and not (typed or "").strip():
         return "<p>Type a seed below, then Generate.</p>"
     song = _seed_song(seed_name, typed, minor)
-    return score_svg(musicxml(to_stream(song.symbols, song.time_signature, 100)), width=900)
+    return score_svg(musicxml(to_stream(song.symbols, song.time_signature, 100,
+                                        pickup=song.pickup)), width=900)
 
 
 def _output_dir() -> Path:
@@ -122,7 +131,6 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
     if not 30 <= float(tempo) <= 240:
         raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
     is_minor = "minor" in song.key
-    key_name = key.lower() if is_minor else key
     model, folder = get_model(), _output_dir()
     scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
     start = time.perf_counter()
@@ -132,7 +140,8 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
         figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
                                  get_copies())
         symbols = transpose_symbols(melody.symbols, key, is_minor)
-        stream = to_stream(symbols, song.time_signature, tempo, key_name)
+        stream = to_stream(symbols, song.time_signature, tempo, key_name(key, is_minor),
+                           song.pickup)
         xml = musicxml(stream)
         scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(xml))
         midi_path, xml_path = folder / f"melody-{k + 1}.mid", folder / f"melody-{k + 1}.musicxml"
