@@ -298,7 +298,7 @@ def build_latent_tab() -> None:
             digit = gr.Dropdown([ALL, *map(str, range(10))], value=ALL, label="Digit")
             speaker = gr.Dropdown([ALL, *speakers], value=ALL, label="Speaker")
             split = gr.Radio(list(SPLITS), value="test", label="Split")
-            shared = gr.Checkbox(value=True, label="Same axes for both")
+            shared = gr.Checkbox(value=False, label="Same axes for both (compare spreads)")
         *first, table = picture(colour.value, digit.value, speaker.value, split.value,
                                 shared.value, view.value)
         with gr.Row():
