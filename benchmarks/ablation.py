@@ -12,7 +12,8 @@ theo's test takes, 0 / 5 / 10 dB). Each variant changes one thing from ours:
 - **L1 only**: the compressed-magnitude L1 without the SI-SDR term;
 - **paper loss**: MSE of [0, 1]-scaled dB spectrograms, the paper's measure.
 
-A variant's checkpoint already in `--out-dir` is scored, not retrained, so a run resumes.
+A variant's checkpoint already in `--out-dir` for the same epochs and seed (they are in its
+file name) is scored, not retrained, so a run resumes.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def main(argv=None) -> None:
     out_dir = Path(args.out_dir)
     systems, minutes = {}, {}
     for name, overrides in VARIANTS.items():
-        path = out_dir / f"{slug(name)}.pt"
+        path = out_dir / f"{slug(name)}-e{args.epochs}-s{args.seed}.pt"
         if not path.exists():
             start = time.time()
             argv = ["unet", "--preset", "default", "--epochs", str(args.epochs), "--quiet",

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -141,7 +142,10 @@ def main(argv=None) -> None:
     p.add_argument("--checkpoint", default="checkpoints/melody.pt")
     p.add_argument("--split-seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--train-preset", default="default")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (1: a step of one melody is too small to share)")
     args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
     songs = load_songs(args.data)
     scores_by_seed(songs, args.checkpoint, args.split_seeds, args.train_preset)
     leak(songs)

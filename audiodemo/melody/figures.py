@@ -57,6 +57,7 @@ class CopyIndex:
             parts += [*vocab.encode(symbols), _SEPARATOR]
         self.vocab = vocab
         self.corpus = np.array(parts, dtype=np.uint64)
+        self.longest_song = max((len(s) for s in songs), default=0)
 
     @staticmethod
     def _hashes(ids: np.ndarray, length: int) -> np.ndarray:
@@ -75,7 +76,7 @@ class CopyIndex:
     def longest(self, symbols: list[str]) -> int:
         """Length in symbols of the longest stretch of `symbols` in one training song."""
         melody = np.array(self.vocab.encode(symbols), dtype=np.uint64)
-        lo, hi = 0, min(len(melody), len(self.corpus))
+        lo, hi = 0, min(len(melody), self.longest_song)  # no copy outlasts its song
         while lo < hi:  # the largest length with a copy; copies of L imply copies of L - 1
             mid = (lo + hi + 1) // 2
             if self._any_copy(melody, mid):
