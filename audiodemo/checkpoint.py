@@ -58,6 +58,11 @@ def save_checkpoint(
         "weights_dtype": "float16" if half else "float32",
         "training": dict(training),
     }
+    save_atomically(payload, path)
+
+
+def save_atomically(payload: dict, path: str | os.PathLike) -> None:
+    """`torch.save` to a temporary file, then rename: a crash never leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from audiodemo.checkpoint import save_atomically
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.vocab import Vocabulary
 
@@ -119,11 +120,7 @@ def save_melody(path: str | os.PathLike, net: MelodyLSTM, vocab: Vocabulary,
                "vocab": vocab.to_list(), "state_dict": {k: v.detach().clone() for k, v in
                                                         net.state_dict().items()},
                "training": dict(training)}
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(payload, tmp)
-    tmp.replace(path)
+    save_atomically(payload, path)
 
 
 def load_melody(path: str | os.PathLike) -> MelodyModel:
