@@ -38,9 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--strength", type=float, default=1.0, help="0 (input) to 1 (full)")
     p.add_argument("--reconstruction", choices=RECONSTRUCTIONS, default="noisy_phase",
                    help="where the phase comes from")
+    p.add_argument("--attenuation-limit", type=float, default=None, metavar="DB",
+                   help="most dB taken off any cell (default: 30 for ours, none for the "
+                   "paper's models; inf for none)")
     args = p.parse_args(argv)
     try:
-        denoiser = Denoiser.from_checkpoint(checkpoint_path(args.model))
+        denoiser = Denoiser(Denoiser.from_checkpoint(checkpoint_path(args.model)).checkpoint,
+                            attenuation_limit_db=args.attenuation_limit)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

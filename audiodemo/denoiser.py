@@ -7,12 +7,16 @@ The wave is resampled to the model's rate and turned into a magnitude spectrogra
 sees it in bounded pieces: fully convolutional models (ours) in blocks of frames with enough
 context on each side that the result equals one pass over the whole; fixed-size models (the
 paper's 0.55 s) in half-overlapping windows, cross-faded with a Hann window. The estimated
-magnitude is blended with the noisy one by `strength` and given a phase: the noisy phase
+magnitude is held above the noisy one lowered by an attenuation limit (ours: 30 dB, which
+lifts PESQ by 0.06-0.18 at 0-10 dB SNR at no cost in SI-SDR, see BENCHMARKS.md; the paper's
+models: none, as in the paper), blended with the noisy one by `strength` and given a phase:
+the noisy phase
 (default), Griffin-Lim from random phase (the paper's), or fast Griffin-Lim from the noisy phase.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -26,6 +30,8 @@ from audiodemo.phase import griffin_lim, reconstruct
 from audiodemo.spectrogram import stft
 
 RECONSTRUCTIONS = ("noisy_phase", "griffin_lim", "fast_griffin_lim")
+# dB a model may take off any cell, by model kind; kinds not listed have no limit
+ATTENUATION_LIMITS_DB = {"unet": 30.0}
 BLOCK_FRAMES = 512
 
 
@@ -35,6 +41,14 @@ class Denoiser:
 
     checkpoint: Checkpoint
     gl_iters: int = 32
+    attenuation_limit_db: float | None = None  # None: the kind's default; inf: no limit
+
+    def __post_init__(self) -> None:
+        if self.attenuation_limit_db is None:
+            self.attenuation_limit_db = ATTENUATION_LIMITS_DB.get(self.checkpoint.kind, math.inf)
+        if not self.attenuation_limit_db > 0:
+            raise ValueError(f"The attenuation limit must be above 0 dB, got "
+                             f"{self.attenuation_limit_db}")
 
     @classmethod
     def from_checkpoint(cls, path: str | os.PathLike) -> Denoiser:
@@ -79,6 +93,9 @@ class Denoiser:
         x = torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))
         noisy = stft(x, cfg)  # (F, N)
         estimate = self.estimate_magnitude(noisy.abs())
+        if math.isfinite(self.attenuation_limit_db):
+            floor = 10 ** (-self.attenuation_limit_db / 20)
+            estimate = torch.maximum(estimate, floor * noisy.abs())
         mag = strength * estimate + (1 - strength) * noisy.abs()
         if reconstruction == "noisy_phase":
             out = reconstruct(mag, noisy.angle(), cfg, length=len(wave))

@@ -97,6 +97,16 @@ def test_cli_writes_one_wav_per_input_at_the_model_rate(tiny_checkpoints, tmp_pa
     assert info.samplerate == 8000 and info.duration == pytest.approx(0.4, abs=0.01)
 
 
+def test_cli_sets_the_attenuation_limit(tiny_checkpoints, tmp_path, capsys):
+    sf.write(tmp_path / "a.wav", tone(200, 0.3, 8000), 8000)
+    args = [str(tmp_path / "a.wav"), "--model", str(tiny_checkpoints["unet"])]
+    assert denoise.main([*args, "--out-dir", str(tmp_path / "x"), "--attenuation-limit", "6"]) == 0
+    assert denoise.main([*args, "--out-dir", str(tmp_path / "y"), "--attenuation-limit", "0"]) == 2
+    assert "above 0 dB" in capsys.readouterr().err
+    gentle, _ = sf.read(tmp_path / "x" / "a.wav")
+    assert np.abs(gentle).max() > 0.25  # at most 6 dB off a 0.5 tone
+
+
 def test_cli_reports_bad_files_and_fails(tiny_checkpoints, tmp_path, capsys):
     (tmp_path / "bad.wav").write_bytes(b"nope")
     code = denoise.main([str(tmp_path / "bad.wav"), "--out-dir", str(tmp_path / "o"),
@@ -133,3 +143,24 @@ def test_bad_waves_are_refused_with_a_message(tiny_checkpoints, wave, rate, mess
     d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
     with pytest.raises(ValueError, match=message):
         d(wave, rate)
+
+
+def test_our_model_takes_at_most_its_attenuation_limit_off_any_cell(tiny_checkpoints, rng):
+    import torch
+
+    from audiodemo.spectrogram import stft
+
+    d = Denoiser.from_checkpoint(tiny_checkpoints["unet"])
+    assert d.attenuation_limit_db == 30.0
+    x = (0.1 * rng.standard_normal(4000)).astype(np.float32)
+    cfg = d.checkpoint.spectrogram
+    noisy = stft(torch.from_numpy(x), cfg)
+    d.checkpoint.model.forward = lambda inputs: torch.zeros_like(inputs)  # a mask of zeros
+    out = stft(torch.from_numpy(d(x, 8000)), cfg).abs()
+    ratio = 20 * torch.log10(out[:, 2:-2] / noisy.abs()[:, 2:-2])  # away from the edges
+    assert float(ratio.median()) == pytest.approx(-30.0, abs=1.0)
+    unlimited = Denoiser(d.checkpoint, attenuation_limit_db=float("inf"))
+    assert np.abs(unlimited(x, 8000)).max() < 1e-6
+    assert Denoiser.from_checkpoint(tiny_checkpoints["vae"]).attenuation_limit_db == float("inf")
+    with pytest.raises(ValueError, match="above 0 dB"):
+        Denoiser(d.checkpoint, attenuation_limit_db=0)
