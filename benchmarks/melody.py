@@ -122,7 +122,8 @@ def generated(songs, checkpoint) -> None:
                                           "minor" in song.key, copies))
         print(_figures_row(f"generated, T = {temperature}", figures,
                            f"{1000 * statistics.median(times):.0f} ms"))
-    own = [melody_figures(s.symbols, s.steps_per_bar, "minor" in s.key, copies) for s in test]
+    own = [melody_figures(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
+           for s in test]
     print(_figures_row(f"the {len(test)} test songs", own, ""))
 
 

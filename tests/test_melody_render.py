@@ -83,3 +83,10 @@ def test_the_copy_index_finds_the_longest_verbatim_stretch():
 def test_a_melody_of_rests_is_silence_of_its_length():
     wave, how = synthesize(["r", "_", "_", "_"] * 4, tempo=120)  # a 4/4 bar at 120: 2 s
     assert len(wave) == 2 * SAMPLE_RATE and not wave.any() and "rests" in how
+
+
+def test_bar_repetition_counts_bars_from_the_first_downbeat():
+    bar = ["60", "_", "64", "_"]
+    symbols = ["67", "_"] + bar * 3  # a half-bar pickup, then one bar three times
+    assert melody_figures(symbols, 4, pickup=2)["bar_repetition"] == 1.0
+    assert melody_figures(symbols, 4)["bar_repetition"] == 0.5  # misaligned: [67 _ 60 _] first

@@ -23,12 +23,15 @@ _SEPARATOR = 10_000  # between songs in the copy index; never a vocabulary id
 
 
 def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
-                   copies: CopyIndex | None = None) -> dict:
-    """The figures above for one melody (symbols without the end symbol)."""
+                   copies: CopyIndex | None = None, pickup: int = 0) -> dict:
+    """The figures above for one melody (symbols without the end symbol); with a `pickup`
+    (sixteenths of the first bar before the first symbol) bars are counted from the first
+    downbeat."""
     pitches = [int(s) for s in symbols if is_onset(s)]
     scale = MAJOR_SCALE | ({8} if minor else set())
+    first = (steps_per_bar - pickup) % steps_per_bar
     bars = [tuple(symbols[i : i + steps_per_bar])
-            for i in range(0, len(symbols) - steps_per_bar + 1, steps_per_bar)]
+            for i in range(first, len(symbols) - steps_per_bar + 1, steps_per_bar)]
     repeats = [bars[i] in (bars[i - 1], bars[i - 2] if i >= 2 else None)
                for i in range(1, len(bars))]
     figures = {
