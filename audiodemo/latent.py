@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import zipfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +26,7 @@ import torch
 from audiodemo import fsdd
 from audiodemo.checkpoint import Checkpoint, load_checkpoint
 from audiodemo.features import model_input, output_magnitude
+from audiodemo.npz import save_npz
 from audiodemo.phase import griffin_lim
 from audiodemo.spectrogram import stft
 
@@ -49,7 +49,7 @@ class Encodings:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the arrays (and the projection and model names) to an .npz file."""
-        _savez(path, dict(
+        save_npz(path, dict(
             z=self.z.astype(np.float32), digit=self.digit, speaker=self.speaker,
             take=self.take, split=self.split, file=self.file,
             projection=np.array(self.projection), model=np.array(self.model),
@@ -76,14 +76,6 @@ class Encodings:
         if split is not None:
             keep &= self.split == split
         return keep
-
-
-def _savez(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
-    """`np.savez_compressed`, which cannot take an array named `file` (its own argument)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            with archive.open(f"{name}.npy", "w") as f:
-                np.lib.format.write_array(f, np.asarray(array), allow_pickle=False)
 
 
 def model_inputs(checkpoint: Checkpoint, waves: list[np.ndarray]) -> torch.Tensor:
@@ -188,7 +180,7 @@ def bundle_test_audio(data, out: str | os.PathLike, sample_rate: int = 8000) -> 
     audio = np.concatenate([np.round(np.clip(w, -1, 1) * 32767).astype(np.int16)
                             for w in waves])
     offsets = np.cumsum([0] + [len(w) for w in waves])
-    _savez(out, dict(audio=audio, offsets=offsets, sample_rate=np.array(sample_rate),
+    save_npz(out, dict(audio=audio, offsets=offsets, sample_rate=np.array(sample_rate),
                      file=np.array([r.path.name for r in recordings])))
     return len(recordings)
 

@@ -10,7 +10,6 @@ names, time signatures, keys and pickups. Plain arrays only: it loads without pi
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy as np
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
 from audiodemo.melody.vocab import Vocabulary
+from audiodemo.npz import save_npz
 
 
 def opening(song: Song) -> list[str]:
@@ -50,10 +50,7 @@ class MelodyBundle:
             "split_seed": np.array(self.split_seed),
             "source": np.array(self.source),
         }
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, array in arrays.items():
-                with archive.open(f"{name}.npy", "w") as f:
-                    np.lib.format.write_array(f, array, allow_pickle=False)
+        save_npz(path, arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MelodyBundle:
