@@ -19,7 +19,6 @@ import torch
 
 from audiodemo.checkpoint import Checkpoint, load_checkpoint
 from audiodemo.denoise import checkpoint_path
-from audiodemo.denoiser import Denoiser
 from audiodemo.features import output_magnitude
 from audiodemo.latent import (
     AudioBundle,
@@ -35,6 +34,7 @@ from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
 from audiodemo.ui.common import ASSETS, player, user_errors
+from audiodemo.ui.denoise_tab import get_denoiser
 
 TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
 VIEWS = {
@@ -61,9 +61,10 @@ decodes below test that claim.
 """
 
 
-@functools.lru_cache(maxsize=len(MODELS))
+@functools.lru_cache(maxsize=len(VIEWS[TWO_D]))
 def get_model(name: str) -> Checkpoint:
-    """The checkpoint behind a shown model name, loaded once."""
+    """The checkpoint of a 2-D latent model, loaded once (the paper's denoisers come from
+    the Denoise tab's `get_denoiser`)."""
     return load_checkpoint(checkpoint_path(MODELS[name]))
 
 
@@ -77,11 +78,6 @@ def get_codes(name: str) -> Encodings:
 def get_audio() -> AudioBundle:
     """The bundled test recordings (`python -m audiodemo.latent bundle`)."""
     return AudioBundle(ASSETS / "fsdd_test.npz")
-
-
-@functools.lru_cache(maxsize=2)
-def get_denoiser(name: str) -> Denoiser:
-    return Denoiser(get_model(name))
 
 
 def _check_model(model: str) -> None:
@@ -159,10 +155,10 @@ def _recording_code(codes: Encodings, file: str) -> tuple[int, np.ndarray]:
 def decode_point(model: str, x, y, file: str | None = None):
     """A recording's code (`file`) or any point (x, y): players, spectrograms and a caption."""
     _check_model(model)
+    if model in VIEWS[PAPER]:
+        return _denoiser_reconstruction(model, file)
     ckpt, codes = get_model(model), get_codes(model)
     cfg = ckpt.spectrogram
-    if codes.projection != "none":
-        return _denoiser_reconstruction(model, file)
     if file:
         i, z = _recording_code(codes, file)
         audio = get_audio()
@@ -220,7 +216,7 @@ def _denoiser_reconstruction(model: str, file: str | None):
     i, z = _recording_code(codes, file)
     if file not in audio:
         raise ValueError(f"{file} is a training take, whose audio the app does not bundle.")
-    denoiser = get_denoiser(model)
+    denoiser = get_denoiser(MODELS[model])  # the Denoise tab's copy: loaded once per app
     wave = audio.wave(file)
     out = denoiser(wave, audio.sample_rate)
     cfg = denoiser.checkpoint.spectrogram
