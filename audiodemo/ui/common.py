@@ -31,6 +31,15 @@ def user_errors(fn):
     return wrapper
 
 
+def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float]:
+    """The wave scaled to peak at most `peak` (so an int16 player cannot clip it), and by
+    how many dB it was turned down (0 when it fitted)."""
+    top = float(np.abs(wave).max()) if wave.size else 0.0
+    if top <= peak:
+        return wave, 0.0
+    return wave * (peak / top), 20 * np.log10(top / peak)
+
+
 def player(wave: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
     """What `gr.Audio` plays unchanged: int16, so loudness differences stay audible."""
     return sample_rate, to_int16(wave)

@@ -19,7 +19,7 @@ from audiodemo.denoiser import Denoiser
 from audiodemo.metrics import quality
 from audiodemo.noise import NOISE_TYPES, add_noise
 from audiodemo.plots import comparison_figure
-from audiodemo.ui.common import example, player, user_errors
+from audiodemo.ui.common import example, player, turned_down, user_errors
 from audiodemo.view import shared_db_views
 
 MODELS = {
@@ -85,11 +85,11 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
         clean = wave
         wave = add_noise(clean, noise_type, float(snr_db), rate,
                          np.random.default_rng(int(seed)), talkers)
-        peak = float(np.abs(wave).max())
-        if peak > 1.0:  # scale both, so the player does not clip what the scores measure
-            clean, wave = clean * (0.99 / peak), wave * (0.99 / peak)
+        wave, down = turned_down(wave)  # so the player does not clip what the scores measure
+        if down:
+            clean = clean * 10 ** (-down / 20)
             note = (f" The noisy mix peaked above full scale, so speech and mix were both "
-                    f"turned down by {20 * np.log10(peak / 0.99):.1f} dB (the SNR is unchanged).")
+                    f"turned down by {down:.1f} dB (the SNR is unchanged).")
     start = time.perf_counter()
     out = denoiser(wave, rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
     seconds = time.perf_counter() - start

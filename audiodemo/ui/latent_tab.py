@@ -33,7 +33,7 @@ from audiodemo.latent import (
 from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
-from audiodemo.ui.common import ASSETS, player, user_errors
+from audiodemo.ui.common import ASSETS, player, turned_down, user_errors
 from audiodemo.ui.denoise_tab import get_denoiser
 
 TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
@@ -190,21 +190,13 @@ def decode_point(model: str, x, y, file: str | None = None):
         caption = (f"No recording at z = ({x:.2f}, {y:.2f}): the decoder generates this "
                    f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
                    f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
-    sound, turned_down = _limited(to_audio(ckpt, mag, GL_ITERS))
+    sound, down = turned_down(to_audio(ckpt, mag, GL_ITERS))
     decoded = player(sound, cfg.sample_rate)
     caption += (f" Sound from the decoded magnitude by {GL_ITERS} iterations of fast "
                 f"Griffin-Lim from random phase, at {cfg.sample_rate} Hz.")
-    if turned_down:
-        caption += f" It peaked above full scale and was turned down by {turned_down:.1f} dB."
+    if down:
+        caption += f" It peaked above full scale and was turned down by {down:.1f} dB."
     return original, decoded, pair_figure(shown, cfg), caption
-
-
-def _limited(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float]:
-    """The wave scaled to peak at most `peak`, and by how many dB it was turned down."""
-    top = float(np.abs(wave).max()) if wave.size else 0.0
-    if top <= peak:
-        return wave, 0.0
-    return wave * (peak / top), 20 * np.log10(top / peak)
 
 
 def _denoiser_reconstruction(model: str, file: str | None):
@@ -261,7 +253,7 @@ def interpolate(model: str, file_a: str, file_b: str, steps):
     (_, z_a), (_, z_b) = _recording_code(codes, file_a), _recording_code(codes, file_b)
     mags = decode(ckpt, walk(z_a, z_b, int(steps)))
     gap = np.zeros(int(0.15 * ckpt.spectrogram.sample_rate), np.float32)
-    sound, _ = _limited(np.concatenate([p for m in mags
+    sound, _ = turned_down(np.concatenate([p for m in mags
                                         for p in (to_audio(ckpt, m, GL_ITERS), gap)]))
     labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
         file_b.removesuffix(".wav")]
