@@ -14,19 +14,14 @@ from audiodemo.melody.evaluate import split_songs
 from audiodemo.melody.model import MelodyConfig, MelodyLSTM, load_melody
 from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
+from tests.melody_songs import bar_songs
 
 VOCAB = Vocabulary.default()
 
 
 def _songs(count: int) -> list[Song]:
-    rng = np.random.default_rng(0)
-    songs = []
-    for i in range(count):
-        bar = []
-        for pitch in rng.choice([60, 62, 64, 65, 67], size=3):
-            bar += [str(pitch), "_", "_", "_"]
-        songs.append(Song(f"s{i}", bar * 4, "3/4", "C major", pickup=int(rng.integers(0, 12))))
-    return songs
+    return bar_songs(count, [60, 62, 64, 65, 67], seed=0,
+                     pickup=lambda i, rng: int(rng.integers(0, 12)))
 
 
 def test_lookback_inputs_show_the_symbols_one_and_two_bars_back_and_the_beat():

@@ -13,18 +13,13 @@ from audiodemo.melody.model import load_melody
 from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.ui import melody_tab
+from tests.melody_songs import bar_songs
 
 
 def _songs(count: int) -> list[Song]:
-    rng = np.random.default_rng(1)
-    songs = []
-    for i in range(count):
-        bar = []
-        for pitch in rng.choice([57, 60, 64, 69, 71], size=3):
-            bar += [str(pitch), "_", "_", "_"]
-        songs.append(Song(f"song/{i}", bar * 4, "3/4", "A minor" if i % 2 else "C major",
-                          pickup=4 * (i % 3)))
-    return songs
+    return bar_songs(count, [57, 60, 64, 69, 71], seed=1, name="song/",
+                     key=lambda i: "A minor" if i % 2 else "C major",
+                     pickup=lambda i, rng: 4 * (i % 3))
 
 
 @pytest.fixture(scope="module")
