@@ -98,8 +98,11 @@ def save_curve(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=100)
 
 
-def train(args) -> dict:
-    """Run the training the arguments describe; returns the final metrics."""
+def train(args, on_epoch=None) -> dict:
+    """Run the training the arguments describe; returns the final metrics.
+
+    `on_epoch(row)`, if given, sees each epoch's log row (a search reports it, and may stop
+    the training by raising)."""
     torch.manual_seed(args.seed)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -150,6 +153,8 @@ def train(args) -> dict:
             save_checkpoint(out, args.model, model, preset["spectrogram"],
                             preprocessing(preset), training_record(args, preset, row),
                             half=preset["half"])
+        if on_epoch is not None:
+            on_epoch(row)
     write_log(rows, out)
     if not math.isfinite(best):
         raise ValueError(f"No epoch reached a finite validation loss, so no checkpoint was "

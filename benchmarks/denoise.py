@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audiodemo import fsdd  # noqa: E402
 from audiodemo.denoise import checkpoint_path  # noqa: E402
+from audiodemo.denoise_scores import paper_mse, test_takes  # noqa: E402
 from audiodemo.denoiser import Denoiser  # noqa: E402
-from audiodemo.features import clean_target, model_input  # noqa: E402
 from audiodemo.metrics import quality  # noqa: E402
 from audiodemo.noise import add_noise  # noqa: E402
 from audiodemo.presets import OURS_SPEC  # noqa: E402
@@ -99,24 +99,6 @@ def score(systems, strings, kind="white", talkers=None) -> dict:
     return table
 
 
-def paper_mse(denoiser: Denoiser, recordings, snr: float) -> float:
-    """The paper's figure: MSE of [0, 1]-scaled spectrograms of 0.55 s test digits."""
-    cfg = denoiser.checkpoint.spectrogram
-    n = int(denoiser.checkpoint.preprocessing["clip_seconds"] * cfg.sample_rate)
-    tests = [r for r in recordings if r.take in fsdd.TEST_TAKES]
-    errors = []
-    for i, wave in enumerate(fsdd.load_waves(tests, cfg.sample_rate)):
-        clean = np.pad(wave[:n], (0, max(0, n - len(wave))))
-        noisy = add_noise(clean, "white", snr, cfg.sample_rate, np.random.default_rng(i))
-        noisy_mag = stft(torch.from_numpy(noisy), cfg).abs()[None]
-        x, stats = model_input(noisy_mag, cfg, "minmax_db")
-        target = clean_target(stft(torch.from_numpy(clean), cfg).abs()[None], noisy_mag, cfg,
-                              "minmax_db", stats)
-        with torch.no_grad():
-            errors.append(float(torch.mean((denoiser.checkpoint.model(x)[0] - target) ** 2)))
-    return float(np.mean(errors))
-
-
 def real_time_factor(denoiser: Denoiser, seconds: float = 10.0, repeats: int = 5) -> float:
     wave = (0.1 * np.random.default_rng(0).standard_normal(int(seconds * RATE))).astype(
         np.float32)
@@ -168,7 +150,8 @@ def full_report(args, recordings, strings) -> None:
     systems[f"noisy input at {paper_rate} Hz (the paper models' input)"] = (paper_rate,
                                                                           blind(lambda y: y))
     systems.update({name: as_system(d) for name, d in models.items()})
-    mse = {name: " / ".join(f"{paper_mse(models[name], recordings, s):.4f}" for s in SNRS)
+    tests = test_takes(recordings)
+    mse = {name: " / ".join(f"{paper_mse(models[name], tests, s):.4f}" for s in SNRS)
            for name in ("paper DCAE", "paper VAE")}
     print(f"## White noise, speaker {args.speaker} ({len(strings)} strings of 5 test digits)\n")
     print(markdown(score(systems, strings), mse))

@@ -8,8 +8,9 @@
    `--train-preset` trained here, timed), scored on the test songs at every position.
 2. The paper's split (random overlapping windows of 64 symbols): a 16-gram's accuracy on the
    last symbol of test windows, beside the same model split by song.
-3. 100 melodies (8 bars after the opening of test songs, T = 1.0 and 0.7) and the figures
-   of what the model added, beside the test songs' own; generation time per melody.
+3. 100 melodies (8 bars after the opening of test songs, T = 1.0 and 0.7, free or ending
+   in the last bar) and the figures of what the model added, beside the test songs' own;
+   generation time per melody.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from audiodemo.melody.evaluate import (  # noqa: E402
     window_accuracy,
 )
 from audiodemo.melody.figures import CopyIndex, melody_figures  # noqa: E402
-from audiodemo.melody.generate import continue_melody  # noqa: E402
+from audiodemo.melody.generate import CANDIDATES, continue_melody  # noqa: E402
 from audiodemo.melody.model import load_melody  # noqa: E402
 from audiodemo.melody.ngram import AlwaysHold, NGram  # noqa: E402
 from audiodemo.melody.train import get_preset, train_melody  # noqa: E402
@@ -101,30 +102,38 @@ def leak(songs) -> None:
           f"songs split first {window_accuracy(honest, test_windows[:3000]):.3f}.\n")
 
 
-def generated(songs, checkpoint) -> None:
+def generated(songs, checkpoint, count: int = 100) -> None:
     model = load_melody(checkpoint)
     train, _, test = split_songs(songs, model.training.get("split_seed", 0))
     copies = CopyIndex([s.symbols for s in train], VOCAB)
-    print("## 100 generated melodies (8 bars after a test song's opening) and the test songs\n")
+    print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
+          "songs\n")
+    print("Free: the model may end the song early, else it is cut after 8 bars. Ending in "
+          f"the last bar: {CANDIDATES} drafts, one kept by its chance of ending there "
+          "(`end_in_last_bar`, the app's default). Figures count the added bars; bar "
+          "repetition looks back into the seed too.\n")
     print("| melodies | end on the tonic | notes in key | pitch range | bar repetition | "
           "longest copy ≤ 2 bars | time per melody |")
     print("|---|---|---|---|---|---|---|")
     for temperature in (1.0, 0.7):
-        figures, times = [], []
-        for i in range(100):
-            song = test[i % len(test)]
-            seed = opening(song)
-            start = time.perf_counter()
-            melody = continue_melody(model, seed, 8, temperature, song.steps_per_bar,
-                                     song.pickup, random_seed=i)
-            times.append(time.perf_counter() - start)
-            figures.append(melody_figures(melody.continuation, song.steps_per_bar,
-                                          "minor" in song.key, copies))
-        print(_figures_row(f"generated, T = {temperature}", figures,
-                           f"{1000 * statistics.median(times):.0f} ms"))
+        for ending in (False, True):
+            figures, times = [], []
+            for i in range(count):
+                song = test[i % len(test)]
+                seed = opening(song)
+                start = time.perf_counter()
+                melody = continue_melody(model, seed, 8, temperature, song.steps_per_bar,
+                                         song.pickup, random_seed=i, end_in_last_bar=ending)
+                times.append(time.perf_counter() - start)
+                figures.append(melody_figures(melody.continuation, song.steps_per_bar,
+                                              "minor" in song.key, copies, song.pickup,
+                                              before=seed))
+            name = f"T = {temperature}, " + ("ending in the last bar" if ending else "free")
+            print(_figures_row(name, figures, f"{1000 * statistics.median(times):.0f} ms"))
     own = [melody_figures(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
            for s in test]
     print(_figures_row(f"the {len(test)} test songs", own, ""))
+    print()
 
 
 def _figures_row(name: str, figures: list[dict], timing: str) -> str:
@@ -143,14 +152,18 @@ def main(argv=None) -> None:
     p.add_argument("--checkpoint", default="checkpoints/melody.pt")
     p.add_argument("--split-seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--train-preset", default="default")
+    p.add_argument("--melodies", type=int, default=100, help="generated per row")
+    p.add_argument("--only-generated", action="store_true",
+                   help="skip the scores and the leak (quick runs of generation)")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: a step of one melody is too small to share)")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     songs = load_songs(args.data)
-    scores_by_seed(songs, args.checkpoint, args.split_seeds, args.train_preset)
-    leak(songs)
-    generated(songs, args.checkpoint)
+    if not args.only_generated:
+        scores_by_seed(songs, args.checkpoint, args.split_seeds, args.train_preset)
+        leak(songs)
+    generated(songs, args.checkpoint, args.melodies)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def test_the_same_random_seed_gives_the_same_melody(model):
 def test_every_generated_symbol_is_valid_and_the_length_is_bounded(model, temperature):
     melody = continue_melody(model, SEED, 2, temperature, steps_per_bar=12, random_seed=1)
     assert melody.symbols[:8] == SEED
-    assert len(melody.continuation) <= 2 * 12
+    assert len(melody.continuation) <= 4 + 2 * 12  # the seed's bar filled, then two bars
     assert set(melody.continuation) <= set(VOCAB.symbols) - {"/"}
     decode_symbols(melody.symbols)  # raises on anything invalid
 
@@ -70,3 +70,53 @@ def test_transposing_moves_every_note_and_keeps_holds_and_rests():
     assert transpose_symbols(["21"], "Bb") == ["31"]  # below the piano: an octave up
     with pytest.raises(ValueError, match="Key must be one of"):
         transpose_symbols(["60"], "H")
+
+
+def test_a_melody_not_ended_by_the_model_stops_at_a_bar_line(model):
+    for pickup in (0, 3):
+        melody = continue_melody(model, SEED[:5], 2, 1.0, steps_per_bar=16, pickup=pickup,
+                                 random_seed=0)
+        if not melody.ended:
+            assert (pickup + len(melody.symbols)) % 16 == 0
+
+
+@pytest.mark.parametrize("temperature", [0.05, 1.0, 5.0])
+def test_ending_in_the_last_bar_gives_valid_melodies_that_end_there(model, temperature):
+    for random_seed in range(3):
+        melody = continue_melody(model, SEED, 3, temperature, steps_per_bar=8,
+                                 random_seed=random_seed, end_in_last_bar=True, candidates=8)
+        assert melody.ended
+        assert 2 * 8 < len(melody.continuation) <= 3 * 8
+        assert set(melody.continuation) <= set(VOCAB.symbols) - {"/"}
+        again = continue_melody(model, SEED, 3, temperature, steps_per_bar=8,
+                                random_seed=random_seed, end_in_last_bar=True, candidates=8)
+        assert again.continuation == melody.continuation
+
+
+class _EndsAfterC(torch.nn.Module):
+    """A stand-in net: C4 or D4 at random; after a C4 the song ends with chance 0.9."""
+
+    def features(self, ids, bar_steps, pickup, last_only=False):
+        return (ids[:, -1:] if last_only else ids)[..., None].float()
+
+    def step(self, features, state=None):
+        last = features[..., 0].long()
+        logits = torch.full((*last.shape, len(VOCAB)), -torch.inf)
+        logits[..., VOCAB.index["60"]] = logits[..., VOCAB.index["62"]] = 0.0
+        logits[..., VOCAB.index["/"]] = torch.where(last == VOCAB.index["60"],
+                                                     float(np.log(18.0)), -torch.inf)
+        return logits, state
+
+    def forward(self, ids, bar_steps, pickup, state=None):
+        return self.step(self.features(ids, bar_steps, pickup), state)
+
+
+def test_the_kept_ending_is_one_the_model_would_choose():
+    stub = MelodyModel(_EndsAfterC(), VOCAB, {})
+    endings = [continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, random_seed=i,
+                               end_in_last_bar=True, candidates=16).symbols[-1]
+               for i in range(20)]
+    assert endings.count("60") == 20  # no other ending has any chance under the model
+    free = [continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, random_seed=i)
+            for i in range(20)]
+    assert sum(m.ended for m in free) >= 10  # freely, most songs end at their first C4

@@ -11,7 +11,7 @@ import torch
 from audiodemo.melody import __main__ as cli
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
-from audiodemo.melody.model import MelodyConfig, MelodyLSTM, load_melody
+from audiodemo.melody.model import MAX_AGE, MelodyConfig, MelodyLSTM, load_melody
 from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
 from tests.melody_songs import bar_songs
@@ -80,9 +80,34 @@ def test_the_cli_reports_a_missing_checkpoint(tmp_path, monkeypatch, capsys):
     assert "Cannot load melody checkpoint" in capsys.readouterr().err
 
 
-def test_step_features_equal_the_batch_features():
-    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16), len(VOCAB))
-    ids = [0, 5, 6, 7, 8, 9, 10, 11]
+def test_context_inputs_show_the_sounding_pitch_its_age_and_repeated_bars():
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, lookback=False, context=True),
+                     len(VOCAB))
+    h = 1  # the hold
+    ids = torch.tensor([[0, 5, h, 6, h, h, 6, h, h]])  # bars of 3: [5 _ 6] [_ _ 6] [_ _]
+    x = net.features(ids, torch.tensor([3]), torch.tensor([0]))
+    v = len(VOCAB)
+    assert x.shape == (1, 9, 2 * v + MAX_AGE + 2)
+    sounding, age = x[0, :, v : 2 * v], x[0, :, 2 * v : 2 * v + MAX_AGE]
+    repeats = x[0, :, 2 * v + MAX_AGE :]
+    assert sounding.argmax(-1).tolist() == [0, 5, 5, 6, 6, 6, 6, 6, 6]
+    assert age.argmax(-1).tolist() == [0, 0, 1, 0, 1, 2, 0, 1, 2]
+    # the symbol at t equals the one 3 (one bar) or 6 (two bars) before it
+    assert repeats[:, 0].tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+    assert repeats[:, 1].tolist() == [0, 0, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_the_age_of_a_long_note_is_counted_up_to_its_cap():
+    net = MelodyLSTM(MelodyConfig(hidden=4, lookback=False, context=True), len(VOCAB))
+    ids = torch.tensor([[0, 5] + [1] * (MAX_AGE + 5)])
+    age = net.features(ids, torch.tensor([16]), torch.tensor([0]))[0, :, 2 * len(VOCAB):]
+    assert age[:, :MAX_AGE].argmax(-1)[-1] == MAX_AGE - 1
+
+
+@pytest.mark.parametrize("context", [False, True])
+def test_step_features_equal_the_batch_features(context):
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, context=context), len(VOCAB))
+    ids = [0, 5, 1, 7, 1, 1, 10, 5, 1, 7, 1]
     full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]))
     for t in range(1, len(ids) + 1):
         torch.testing.assert_close(net.next_features(ids[:t], 3, 2)[0, 0], full[0, t - 1])
@@ -126,3 +151,25 @@ def test_the_cli_refuses_to_score_training_songs_as_test_songs(tmp_path, monkeyp
 def test_training_without_validation_songs_says_so(tmp_path):
     with pytest.raises(ValueError, match="songs to train and validate on"):
         train_melody(_songs(5), [], get_preset("tiny"), tmp_path / "m.pt", quiet=True)
+
+
+def test_lookbacks_reach_as_many_bars_back_as_configured():
+    config = MelodyConfig(hidden=4, max_bar=16, lookback_bars=(1, 4))
+    net = MelodyLSTM(config, len(VOCAB))
+    ids = torch.tensor([[0, *range(5, 15)]])  # the end symbol, then ten symbols
+    x = net.features(ids, torch.tensor([2]), torch.tensor([0]))
+    v = len(VOCAB)
+    assert x.shape == (1, 11, 3 * v + 16)
+    four_back = x[0, :, 2 * v : 3 * v].argmax(-1).tolist()
+    # step t predicts index t + 1; four bars of 2 back is index t - 7
+    assert four_back == [0] * 8 + [5, 6, 7]
+
+
+def test_a_checkpoint_keeps_the_lookback_bars(tmp_path):
+    songs = _songs(12)
+    train, val, _ = split_songs(songs)
+    preset = get_preset("tiny")
+    preset["config"] = dict(preset["config"], lookback_bars=(1, 2, 4), context=True)
+    train_melody(train, val, preset, tmp_path / "m.pt", quiet=True)
+    model = load_melody(tmp_path / "m.pt")
+    assert model.net.config.lookback_bars == (1, 2, 4) and model.net.config.context

@@ -90,3 +90,12 @@ def test_bar_repetition_counts_bars_from_the_first_downbeat():
     symbols = ["67", "_"] + bar * 3  # a half-bar pickup, then one bar three times
     assert melody_figures(symbols, 4, pickup=2)["bar_repetition"] == 1.0
     assert melody_figures(symbols, 4)["bar_repetition"] == 0.5  # misaligned: [67 _ 60 _] first
+
+
+def test_bar_repetition_counts_a_return_to_any_earlier_bar_and_looks_into_the_seed():
+    a, b, c = ["60", "_", "_", "_"], ["62", "_", "_", "_"], ["64", "_", "_", "_"]
+    assert melody_figures(a + b + c + a, 4)["bar_repetition"] == pytest.approx(1 / 3)
+    # the seed's bar is an earlier bar; only the added bars are counted
+    figures = melody_figures(b + a + c, 4, before=a)
+    assert figures["bar_repetition"] == pytest.approx(1 / 3)
+    assert figures["notes"] == 3

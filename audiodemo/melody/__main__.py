@@ -12,7 +12,9 @@
 `--json` one JSON object with `accuracy`, `onset_accuracy`, `nll`, `perplexity`, `songs`,
 `symbols`. `generate` continues a seed (MIDI numbers, note names, `_` and `r`) in C major /
 A minor, moves it to `--key`, and writes MIDI (and MusicXML with `--musicxml`); with
-`--variations K` the files are numbered `tune-1.mid` ... `tune-K.mid`. `bundle` packs the
+`--variations K` the files are numbered `tune-1.mid` ... `tune-K.mid`; a melody ends in
+its last bar where the model would end a song (`--no-end-in-last-bar`: it may stop early or
+be cut at the length). `bundle` packs the
 seeds and training songs the app shows and compares with (see `audiodemo.melody.bundle`).
 """
 
@@ -80,7 +82,8 @@ def _generate(args) -> int:
         raise ValueError(f"--variations must be between 1 and 16, got {args.variations}")
     for k in range(args.variations):
         melody = continue_melody(model, seed, args.bars, args.temperature,
-                                 signature.steps_per_bar, random_seed=args.random_seed + k)
+                                 signature.steps_per_bar, random_seed=args.random_seed + k,
+                                 end_in_last_bar=args.end_in_last_bar)
         symbols = transpose_symbols(melody.symbols, args.key, args.minor)
         suffix = f"-{k + 1}" if args.variations > 1 else ""
         out = Path(args.out)
@@ -94,8 +97,9 @@ def _generate(args) -> int:
                                                    key_name(args.key, args.minor))))
             written.append(xml_path)
         print(" ".join(symbols))
-        print(" and ".join(str(p) for p in written) + (" (the model ended the song)"
-                                                         if melody.ended else ""))
+        how = ("cut at the length" if not melody.ended else "ended in the last bar"
+               if args.end_in_last_bar else "ended early by the model")
+        print(" and ".join(str(p) for p in written) + f" ({how})")
     return 0
 
 
@@ -136,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--time-signature", default="4/4")
     g.add_argument("--tempo", type=float, default=100.0, help="crotchets per minute")
     g.add_argument("--variations", type=int, default=1)
+    g.add_argument("--end-in-last-bar", action=argparse.BooleanOptionalAction, default=True,
+                   help="keep one of several drafts that ends where the model would end a "
+                        "song (default); --no-end-in-last-bar: stop at the end symbol or cut "
+                        "at the length")
     g.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     g.add_argument("--out", required=True, help="MIDI file to write")
     g.add_argument("--musicxml", default=None, help="MusicXML file to write too")

@@ -5,8 +5,8 @@ Melodies here are in C major or A minor (the corpus is moved there). `melody_fig
   tone of A minor, for minor songs);
 - `ends_on_tonic`: whether the last note is C (major) or A (minor);
 - `range`: semitones from the lowest note to the highest;
-- `bar_repetition`: the share of bars, from the second on, equal to the bar one or two bars
-  before (what Magenta's lookback inputs make easy);
+- `bar_repetition`: the share of bars, from the second on, equal to an earlier bar of the
+  melody (folk songs repeat whole phrases: 0.21 for the Essen test songs);
 - `longest_copy_bars` (with a `CopyIndex` of training songs): the longest stretch of the
   melody found verbatim in one training song, in bars.
 """
@@ -23,17 +23,21 @@ _SEPARATOR = 10_000  # between songs in the copy index; never a vocabulary id
 
 
 def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
-                   copies: CopyIndex | None = None, pickup: int = 0) -> dict:
-    """The figures above for one melody (symbols without the end symbol); with a `pickup`
-    (sixteenths of the first bar before the first symbol) bars are counted from the first
-    downbeat."""
+                   copies: CopyIndex | None = None, pickup: int = 0,
+                   before: list[str] | None = None) -> dict:
+    """The figures above for one melody (symbols without the end symbol). `pickup`: the
+    sixteenths of the first bar before the first symbol (of `before`, if given); bars are
+    counted from the first downbeat. `before` (a seed) comes first in the melody: its bars
+    are earlier bars for `bar_repetition`, and nothing else counts it."""
+    before = list(before or [])
     pitches = [int(s) for s in symbols if is_onset(s)]
     scale = MAJOR_SCALE | ({8} if minor else set())
-    first = (steps_per_bar - pickup) % steps_per_bar
-    bars = [tuple(symbols[i : i + steps_per_bar])
-            for i in range(first, len(symbols) - steps_per_bar + 1, steps_per_bar)]
-    repeats = [bars[i] in (bars[i - 1], bars[i - 2] if i >= 2 else None)
-               for i in range(1, len(bars))]
+    whole = before + list(symbols)
+    starts = range((steps_per_bar - pickup) % steps_per_bar, len(whole) - steps_per_bar + 1,
+                   steps_per_bar)
+    bars = [(i, tuple(whole[i : i + steps_per_bar])) for i in starts]
+    repeats = [bar in {b for _, b in bars[:k]} for k, (i, bar) in enumerate(bars)
+               if k >= 1 and i >= len(before)]
     figures = {
         "notes": len(pitches),
         "in_key": float(np.mean([p % 12 in scale for p in pitches])) if pitches else 0.0,

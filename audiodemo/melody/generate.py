@@ -50,36 +50,82 @@ def check_temperature(temperature: float) -> float:
     return temperature
 
 
+def tempered(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Probabilities of `logits / temperature` along the last axis, in float64, with the
+    maximum subtracted before the exponent (a stable softmax)."""
+    scaled = logits.double() / temperature
+    return torch.softmax(scaled - scaled.max(dim=-1, keepdim=True).values, dim=-1)
+
+
+def draw(p: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
+    """One index per row of probabilities `p` `(K, V)` (rows need not sum to one)."""
+    cdf = p.cumsum(dim=-1)
+    u = torch.from_numpy(rng.random(len(p))) * cdf[:, -1]
+    return (cdf < u[:, None]).sum(dim=-1).clamp_max(p.shape[-1] - 1)
+
+
 def sample_next(logits: torch.Tensor, temperature: float, rng: np.random.Generator) -> int:
     """One id from `logits / temperature` with a numerically stable softmax."""
-    scaled = logits.double() / temperature
-    p = torch.softmax(scaled - scaled.max(), dim=-1).numpy()
-    return int(rng.choice(len(p), p=p / p.sum()))
+    return int(draw(tempered(logits[None], temperature), rng)[0])
+
+
+CANDIDATES = 32  # melodies written at once when the melody must end in its last bar
 
 
 @torch.no_grad()
 def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature: float,
-                    steps_per_bar: int = 16, pickup: int = 0,
-                    random_seed: int = 0) -> Melody:
-    """Sample `bars` bars after the seed, stopping early if the model ends the song."""
+                    steps_per_bar: int = 16, pickup: int = 0, random_seed: int = 0,
+                    end_in_last_bar: bool = False, candidates: int = CANDIDATES) -> Melody:
+    """Sample the rest of the seed's bar and `bars` bars more (so the melody stops at a bar
+    line; `pickup` is where the seed starts in its bar).
+
+    Freely (`end_in_last_bar=False`) the model may end the song early, or is cut off at the
+    length, often mid-phrase. With `end_in_last_bar`, the melody ends where the model would
+    end a song, somewhere in the last bar: `candidates` continuations are sampled without
+    the end symbol, and one of them, with an end point in its last bar, is kept with
+    probability proportional to its importance weight, the chance of ending there times
+    the chance of not having ended before. This samples (approximately, by self-normalised
+    importance sampling) from the model's songs that end in that bar, so cadences come
+    from the model rather than from a rule.
+    """
     if not 1 <= int(bars) <= MAX_BARS:
         raise ValueError(f"Bars must be between 1 and {MAX_BARS}, got {bars}")
     temperature = check_temperature(temperature)
     rng = np.random.default_rng(int(random_seed))
-    ids = [model.vocab.index[END], *model.vocab.encode(seed)]
-    bar, pick = torch.tensor([steps_per_bar]), torch.tensor([pickup])
-    logits, state = model.net(torch.tensor([ids]), bar, pick)
-    out: list[int] = []
-    for _ in range(int(bars) * steps_per_bar):
-        nxt = sample_next(logits[0, -1], temperature, rng)
-        if model.vocab.symbols[nxt] == END:
-            return Melody(seed, model.vocab.decode(out), ended=True)
-        out.append(nxt)
-        ids.append(nxt)
-        hidden, state = model.net.lstm(model.net.next_features(ids, steps_per_bar, pickup),
+    k = max(1, int(candidates)) if end_in_last_bar else 1
+    steps = (-(pickup + len(seed))) % steps_per_bar + int(bars) * steps_per_bar
+    end = model.vocab.index[END]
+    ids = torch.tensor([[end, *model.vocab.encode(seed)]]).repeat(k, 1)
+    bar, pick = torch.full((k,), steps_per_bar), torch.full((k,), pickup)
+    logits, state = model.net(ids, bar, pick)
+    end_chances = []  # [t]: (K,) chance that the song ends after t generated symbols
+    for t in range(steps + 1):
+        last = logits[:, -1]
+        p = tempered(last, temperature)
+        end_chances.append(p[:, end])
+        if t == steps:
+            break
+        if end_in_last_bar:  # ruled out in the logits, so no row underflows to zeros
+            p = tempered(last.index_fill(1, torch.tensor([end]), -torch.inf), temperature)
+        nxt = draw(p, rng)
+        if not end_in_last_bar and int(nxt[0]) == end:
+            return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=True)
+        ids = torch.cat([ids, nxt[:, None]], dim=1)
+        logits, state = model.net.step(model.net.features(ids, bar, pick, last_only=True),
                                        state)
-        logits = model.net.head(hidden)
-    return Melody(seed, model.vocab.decode(out), ended=False)
+    if not end_in_last_bar:
+        return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=False)
+    chance = torch.stack(end_chances, dim=1)  # (K, steps + 1)
+    stay = torch.log1p(-chance.clamp_max(1 - 1e-12))
+    log_weight = chance.log() + stay.cumsum(dim=1) - stay  # end at t, not before
+    first = max(steps - steps_per_bar + 1, 1)  # at least one symbol in the last bar
+    window = log_weight[:, first:].flatten()
+    if not torch.isfinite(window.max()):  # every ending ruled out: the whole length
+        return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=False)
+    choice = int(draw(torch.exp(window - window.max())[None], rng)[0])
+    row, t = divmod(choice, log_weight.shape[1] - first)
+    return Melody(seed, model.vocab.decode(ids[row, len(seed) + 1 : len(seed) + 1 + first + t]),
+                  ended=True)
 
 
 def transpose_symbols(symbols: list[str], key: str, minor: bool = False) -> list[str]:

@@ -22,6 +22,7 @@ from torch import nn
 
 from audiodemo.checkpoint import save_atomically
 from audiodemo.melody.corpus import Song
+from audiodemo.melody.symbols import HOLD
 from audiodemo.melody.vocab import Vocabulary
 
 FORMAT_VERSION = 1
@@ -30,12 +31,21 @@ KIND = "melody_lstm"
 
 @dataclass
 class MelodyConfig:
-    """The paper's best trade-off is one layer of 184 units; `lookback` goes beyond it."""
+    """The paper's best trade-off is one layer of 184 units; `lookback` and `context` go
+    beyond it."""
 
     hidden: int = 184
     layers: int = 1
     lookback: bool = True
     max_bar: int = 48  # positions in a bar, in sixteenths (12/8 has 24; 4/2 has 32)
+    context: bool = False  # the sounding pitch, its age, and whether bars repeat
+    dropout: float = 0.0  # on the LSTM's output, in training only
+    lookback_bars: tuple[int, ...] = (1, 2)  # how far back the lookbacks and flags look
+    embedding: int = 0  # > 0: a linear layer of this width between the inputs and the LSTM
+
+
+MAX_AGE = 32  # sixteenths since the sounding note began, counted up to this
+HOLD_ID = Vocabulary.default().index[HOLD]
 
 
 class MelodyLSTM(nn.Module):
@@ -44,53 +54,75 @@ class MelodyLSTM(nn.Module):
     def __init__(self, config: MelodyConfig, vocab_size: int):
         super().__init__()
         self.config, self.vocab_size = config, vocab_size
-        inputs = vocab_size * (3 if config.lookback else 1) + (
-            config.max_bar if config.lookback else 0)
-        self.lstm = nn.LSTM(inputs, config.hidden, config.layers, batch_first=True)
+        inputs = vocab_size
+        config.lookback_bars = tuple(config.lookback_bars)  # a list from a checkpoint
+        looks = len(config.lookback_bars)
+        if config.lookback:
+            inputs += looks * vocab_size + config.max_bar
+        if config.context:
+            inputs += vocab_size + MAX_AGE + looks
+        # the one-hot inputs are wide (630 with four lookbacks): a narrow linear layer in
+        # front of the LSTM's own input weights makes training about four times cheaper
+        self.embed = (nn.Linear(inputs, config.embedding) if config.embedding
+                      else nn.Identity())
+        self.lstm = nn.LSTM(config.embedding or inputs, config.hidden, config.layers,
+                            batch_first=True)
+        self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.hidden, vocab_size)
 
-    def features(self, ids: torch.Tensor, bar_steps: torch.Tensor,
-                 pickup: torch.Tensor) -> torch.Tensor:
-        """`(B, T)` ids (each row starting with the end symbol, id 0) -> `(B, T, inputs)`.
+    def features(self, ids: torch.Tensor, bar_steps: torch.Tensor, pickup: torch.Tensor,
+                 last_only: bool = False) -> torch.Tensor:
+        """`(B, T)` ids (each row starting with the end symbol, id 0) -> `(B, T, inputs)`,
+        or `(B, 1, inputs)` for the last id alone with `last_only` (generation, step by step).
 
-        Row b's step t predicts the symbol at index t + 1, which is song symbol t, in bar
-        position `(pickup + t) % bar_steps`; its lookbacks are indices t + 1 - bar and
-        t + 1 - 2·bar (the end symbol before the song starts).
+        The input at column t predicts the symbol at index t + 1, which is song symbol t,
+        in bar position `(pickup + t) % bar_steps`. Lookback: the symbols at indices
+        t + 1 - bar and t + 1 - 2·bar (the end symbol before the song starts) and that
+        position (with `lookback_bars` (1, 2); folk songs also repeat phrases 4 and 8 bars
+        back). Context: the symbol sounding at t (the last one that is not a hold), how many
+        sixteenths ago it began, and whether the symbol at t equals the ones as many bars
+        before it (Magenta's repeat flags).
         """
-        v = self.vocab_size
-        parts = [nn.functional.one_hot(ids, v).float()]
+        v, (b, t) = self.vocab_size, ids.shape
+        cols = torch.arange(t - 1, t) if last_only else torch.arange(t)
+        current = ids[:, cols]
+        parts = [nn.functional.one_hot(current, v).float()]
+        bar = bar_steps[:, None]
+
+        def back(index):  # the ids at `index` per row, the end symbol before the song
+            seen = ids.gather(1, index.clamp(0, t - 1))
+            return torch.where(index >= 0, seen, torch.zeros_like(seen))
+
         if self.config.lookback:
-            b, t = ids.shape
-            target = torch.arange(1, t + 1).expand(b, t)  # (B, T) index being predicted
-            bar = bar_steps[:, None]
-            for back in (1, 2):
-                index = target - back * bar
-                seen = ids.gather(1, index.clamp(0, t - 1))
-                seen = torch.where((index >= 0) & (index < t), seen, torch.zeros_like(seen))
-                parts.append(nn.functional.one_hot(seen, v).float())
+            target = (cols + 1).expand(b, len(cols))
+            for bars in self.config.lookback_bars:
+                parts.append(nn.functional.one_hot(back(target - bars * bar), v).float())
             position = (pickup[:, None] + target - 1) % bar
             parts.append(nn.functional.one_hot(position.clamp_max(self.config.max_bar - 1),
                                                self.config.max_bar).float())
+        if self.config.context:
+            steps = torch.arange(t).expand(b, t)
+            began = torch.where(ids != HOLD_ID, steps, 0).cummax(dim=1).values[:, cols]
+            parts.append(nn.functional.one_hot(ids.gather(1, began), v).float())
+            age = (cols - began).clamp_max(MAX_AGE - 1)
+            parts.append(nn.functional.one_hot(age, MAX_AGE).float())
+            for bars in self.config.lookback_bars:
+                index = cols - bars * bar
+                parts.append(((index >= 0) & (back(index) == current)).float()[..., None])
         return torch.cat(parts, dim=-1)
 
     def next_features(self, ids: list[int], bar_steps: int, pickup: int) -> torch.Tensor:
-        """The features of the last id alone, `(1, 1, inputs)`: `features(...)[:, -1:]`
-        without the cost of the whole history, for generation step by step."""
-        v, t = self.vocab_size, len(ids)
-        parts = [nn.functional.one_hot(torch.tensor(ids[-1]), v).float()]
-        if self.config.lookback:
-            for back in (1, 2):
-                index = t - back * bar_steps
-                parts.append(nn.functional.one_hot(torch.tensor(ids[index] if index >= 0
-                                                                else 0), v).float())
-            position = min((pickup + t - 1) % bar_steps, self.config.max_bar - 1)
-            parts.append(nn.functional.one_hot(torch.tensor(position),
-                                               self.config.max_bar).float())
-        return torch.cat(parts)[None, None]
+        """The features of the last id alone, `(1, 1, inputs)`."""
+        return self.features(torch.tensor([ids]), torch.tensor([bar_steps]),
+                             torch.tensor([pickup]), last_only=True)
+
+    def step(self, features: torch.Tensor, state=None):
+        """Logits after `features` `(B, T, inputs)`, and the LSTM's state."""
+        out, state = self.lstm(self.embed(features), state)
+        return self.head(self.dropout(out)), state
 
     def forward(self, ids, bar_steps, pickup, state=None):
-        out, state = self.lstm(self.features(ids, bar_steps, pickup), state)
-        return self.head(out), state
+        return self.step(self.features(ids, bar_steps, pickup), state)
 
 
 @dataclass

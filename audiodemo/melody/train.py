@@ -71,8 +71,10 @@ def mean_nll(net: MelodyLSTM, songs: list[Song], vocab: Vocabulary, batch_size: 
 
 
 def train_melody(train: list[Song], validation: list[Song], preset: dict, out: Path,
-                 seed: int = 0, record: dict | None = None, quiet: bool = False) -> list[dict]:
-    """Train, write the best checkpoint and a CSV log beside it; returns the log rows."""
+                 seed: int = 0, record: dict | None = None, quiet: bool = False,
+                 on_epoch=None) -> list[dict]:
+    """Train, write the best checkpoint and a CSV log beside it; returns the log rows.
+    `on_epoch(row)`, if given, sees each epoch's log row (and may stop training by raising)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     if preset.get("max_songs"):
@@ -84,6 +86,10 @@ def train_melody(train: list[Song], validation: list[Song], preset: dict, out: P
     vocab = Vocabulary.default()
     net = MelodyLSTM(MelodyConfig(**preset["config"]), len(vocab))
     opt = torch.optim.Adam(net.parameters(), lr=preset["lr"])
+    # the learning rate falls along a cosine to `min_lr` by the last epoch, where one is set
+    schedule = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, preset["epochs"],
+                                                           preset["min_lr"])
+                if preset.get("min_lr") is not None else None)
     rows, best = [], math.inf
     for epoch in range(1, preset["epochs"] + 1):
         start, losses = time.time(), []
@@ -98,6 +104,8 @@ def train_melody(train: list[Song], validation: list[Song], preset: dict, out: P
             nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             opt.step()
             losses.append(loss.item())
+        if schedule is not None:
+            schedule.step()
         val = mean_nll(net, validation, vocab)
         row = {"epoch": epoch, "train_nll": float(np.mean(losses)), "val_nll": val,
                "seconds": round(time.time() - start, 1)}
@@ -111,6 +119,8 @@ def train_melody(train: list[Song], validation: list[Song], preset: dict, out: P
                                           "val_nll": val, "epochs": preset["epochs"],
                                           "seed": seed,
                                           "date": datetime.date.today().isoformat()})
+        if on_epoch is not None:
+            on_epoch(row)
     with open(Path(out).with_suffix(".csv"), "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -22,6 +22,7 @@ from audiodemo.melody.corpus import Song
 from audiodemo.melody.figures import CopyIndex, melody_figures
 from audiodemo.melody.generate import (
     KEYS,
+    CANDIDATES,
     MAX_BARS,
     check_temperature,
     continue_melody,
@@ -51,7 +52,10 @@ it lasts, `r` for a rest) and predicts the next symbol. Give it a **seed** (the 
 a folk song it never saw in training, or your own notes, e.g. `60 _ 62 _ E4 _ r _`), and it
 continues, drawing each symbol at random from its prediction. A **temperature** below one
 sharpens that prediction, above one flattens it. The model works in C major and A minor; the result
-is moved to the key you pick. The figures say whether it stays in key, ends on the tonic,
+is moved to the key you pick. Cut off after so many bars, a melody mostly stops mid-phrase;
+with **End in the last bar** the model drafts several continuations at once and keeps one in
+proportion to the chance it gives a song ending in that bar, so the cadence is the model's
+own, not a rule. The figures say whether it stays in key, ends on the tonic,
 repeats bars as folk songs do, or copies a training song.
 """
 
@@ -118,7 +122,8 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
 
 
 @user_errors
-def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed):
+def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed,
+             end_in_last_bar=True):
     """Scores, audio, files, symbols and figures of `variations` continuations of a seed."""
     song = _seed_song(seed_name, typed or "", bool(minor))
     temperature = check_temperature(temperature)
@@ -136,9 +141,9 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
     start = time.perf_counter()
     for k in range(variations):
         melody = continue_melody(model, song.symbols, bars, temperature, song.steps_per_bar,
-                                 song.pickup, random_seed + k)
+                                 song.pickup, random_seed + k, bool(end_in_last_bar))
         figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
-                                 get_copies())
+                                 get_copies(), song.pickup, before=melody.seed)
         symbols = transpose_symbols(melody.symbols, key, is_minor)
         stream = to_stream(symbols, song.time_signature, tempo, key_name(key, is_minor),
                            song.pickup)
@@ -152,18 +157,24 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
         rows.append(f"| {k + 1} | {figures['notes']} | {100 * figures['in_key']:.0f} % | "
                     f"{'yes' if figures['ends_on_tonic'] else 'no'} | {figures['range']} | "
                     f"{figures['bar_repetition']:.2f} | {figures['longest_copy_bars']:.1f} |"
-                    + (" ended by the model |" if melody.ended else " |"))
+                    + f" {_ending(melody, bool(end_in_last_bar))} |")
         if audio is None:
             wave, synth = synthesize(symbols, tempo)
             audio = player(wave, SAMPLE_RATE)
     seconds = time.perf_counter() - start
     table = "\n".join([
         "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "
-        "longest copy (bars) | |", "|---|---|---|---|---|---|---|---|", *rows])
+        "longest copy (bars) | ending |", "|---|---|---|---|---|---|---|---|", *rows])
     report = (f"{variations} × {bars} bars after the seed *{song.name}* "
               f"({song.time_signature}, {key} {'minor' if is_minor else 'major'}) in "
               f"{seconds:.2f} s. The player has variation 1, by {synth}.\n\n{table}")
     return "".join(scores), audio, files, "\n".join(texts), report
+
+
+def _ending(melody, end_in_last_bar: bool) -> str:
+    if end_in_last_bar:
+        return "where the model ends a song" if melody.ended else "cut at the length"
+    return "ended early by the model" if melody.ended else "cut at the length"
 
 
 def build_melody_tab() -> None:
@@ -185,6 +196,9 @@ def build_melody_tab() -> None:
                 tempo = gr.Slider(40, 200, value=100, step=5, label="Tempo (crotchets/min)")
                 variations = gr.Slider(1, MAX_VARIATIONS, value=1, step=1, label="Variations")
                 random_seed = gr.Number(0, precision=0, label="Random seed")
+                ending = gr.Checkbox(True, label=f"End in the last bar (the model drafts "
+                                     f"{CANDIDATES} continuations and keeps one where a "
+                                     f"song of its own would end)")
                 go = gr.Button("Generate", variant="primary")
             with gr.Column(scale=2):
                 scores = gr.HTML(elem_id="melody-score")
@@ -197,6 +211,6 @@ def build_melody_tab() -> None:
                     api_visibility="private")
         go.click(generate,
                  inputs=[seed, typed, minor, temperature, bars, key, tempo, variations,
-                         random_seed],
+                         random_seed, ending],
                  outputs=[scores, audio, files, symbols, report], api_name="generate",
                  concurrency_id="torch")

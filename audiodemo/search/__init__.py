@@ -1,0 +1,1 @@
+"""Hyperparameter searches that rerun the paper's Tables 1-3 on Optuna (see `__main__`)."""
