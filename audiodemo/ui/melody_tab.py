@@ -21,8 +21,8 @@ from audiodemo.melody.bundle import MelodyBundle
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.figures import CopyIndex, melody_figures
 from audiodemo.melody.generate import (
-    KEYS,
     CANDIDATES,
+    KEYS,
     MAX_BARS,
     check_temperature,
     continue_melody,
