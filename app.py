@@ -11,6 +11,7 @@ import gradio as gr
 
 from audiodemo.ui.common import ASSETS
 from audiodemo.ui.denoise_tab import build_denoise_tab
+from audiodemo.ui.experiments_tab import build_experiments_tab
 from audiodemo.ui.latent_tab import build_latent_tab
 from audiodemo.ui.melody_tab import build_melody_tab
 from audiodemo.ui.spectrogram_tab import build_spectrogram_tab
@@ -33,6 +34,7 @@ def build_demo() -> gr.Blocks:
             build_denoise_tab()
             build_latent_tab()
             build_melody_tab()
+            build_experiments_tab()
     return demo
 
 

@@ -26,7 +26,7 @@ def test_every_event_has_an_explicit_api_name():
     demo = app.build_demo()
     names = {dep.api_name for dep in demo.fns.values() if dep.api_visibility != "private"}
     assert names == {"spectrogram", "phase", "denoise", "latent", "decode", "interpolate", "grid",
-                     "generate"}
+                     "generate", "experiments"}
     assert not any(name is None or name.startswith("lambda") for name in names)
 
 
@@ -116,3 +116,12 @@ def test_api_answers_generate(app_url):
     with pytest.raises(ValueError, match="'X9' is neither"):
         client.predict("(type a seed below)", "60 X9", False, 1, 2, "C", 100, 1, 0,
                        api_name="/generate")
+
+
+def test_api_answers_experiments(app_url):
+    client = Client(app_url, verbose=False)
+    tables, trials, curves = client.predict("lstm", "melody", api_name="/experiments")
+    assert "Table 1" in tables and "Table 2" in tables and "Table 3" in tables
+    assert curves is not None
+    with pytest.raises(ValueError, match="not in the list of choices|Choose a search"):
+        client.predict("nonsense", "melody", api_name="/experiments")

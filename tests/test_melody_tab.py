@@ -70,6 +70,19 @@ def test_generate_returns_scores_audio_files_symbols_and_figures(tab):
     assert again[3] == symbols  # the same random seed, the same melodies
 
 
+def test_the_ending_is_the_models_or_cut_as_asked(tab):
+    seed = tab.seeds[1]
+    *_, symbols, report = melody_tab.generate(seed.name, "", False, 1.0, 2, "C", 100, 1, 3,
+                                              True)
+    assert "where the model ends a song" in report or "cut at the length" in report
+    *_, free, report = melody_tab.generate(seed.name, "", False, 1.0, 2, "C", 100, 1, 3,
+                                           False)
+    assert "ended early by the model" in report or "cut at the length" in report
+    bar = seed.steps_per_bar
+    assert len(free.split()) - 1 <= len(seed.symbols) + (-(seed.pickup + len(seed.symbols))
+                                                          % bar) + 2 * bar
+
+
 def test_a_typed_seed_works(tab):
     *_, symbols, report = melody_tab.generate(melody_tab.TYPED, "C4 _ E4 _ G4 _ r _", False,
                                               0.8, 1, "C", 100, 1, 0)

@@ -26,6 +26,8 @@ import shlex
 import sys
 from pathlib import Path
 
+import torch
+
 from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import evaluate, split_songs
@@ -40,6 +42,8 @@ DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent.parent / "checkpoint
 
 
 def _train(args) -> int:
+    if args.threads:
+        torch.set_num_threads(args.threads)
     preset = get_preset(args.preset)
     if args.epochs:
         preset["epochs"] = args.epochs
@@ -121,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
     t.add_argument("--out", default=str(DEFAULT_CHECKPOINT), help="checkpoint to write")
     t.add_argument("--seed", type=int, default=0, help="seeds the split, weights and order")
+    t.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     t.add_argument("--quiet", action="store_true")
     e = sub.add_parser("evaluate", help="score a checkpoint")
     e.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")

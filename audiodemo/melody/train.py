@@ -1,7 +1,8 @@
 """Training the melody LSTM: whole songs, teacher forcing on every position, best by validation.
 
 Presets: `tiny` (seconds, for tests), `paper` (one layer of 184 units on the current symbol
-alone, as the paper), `default` (one layer of 320 units with lookback inputs, 30 epochs).
+alone, as the paper), `default` (one layer of 320 units with lookback and context inputs,
+dropout, 40 epochs on a cosine schedule).
 Each epoch sees every training song once, in batches of songs padded to the longest; the
 checkpoint keeps the epoch with the lowest validation NLL per symbol.
 """
@@ -28,10 +29,11 @@ PRESETS = {
                  max_songs=30),
     "paper": dict(config=dict(hidden=184, lookback=False), epochs=20, lr=0.002, batch_size=32,
                   max_songs=None),
-    # ours: wider, with lookback, longer (validation NLL 0.737 against 0.800 for 184 units
-    # with lookback after 20 epochs and 0.750 after 45; see BENCHMARKS.md)
-    "default": dict(config=dict(hidden=320, lookback=True), epochs=30, lr=0.002, batch_size=32,
-                    max_songs=None),
+    # ours: wider; lookbacks 1, 2, 4 and 8 bars back; the sounding note, its age and repeat
+    # flags; dropout; a cosine schedule (see BENCHMARKS.md for what each step gave)
+    "default": dict(config=dict(hidden=320, lookback=True, context=True, dropout=0.1,
+                                lookback_bars=(1, 2, 4, 8), embedding=256),
+                    epochs=40, lr=0.002, min_lr=0.0001, batch_size=32, max_songs=None),
 }
 
 
