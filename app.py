@@ -23,11 +23,13 @@ An interactive companion to *Machine Learning Applications for Audio Processing*
 becomes a picture a network can read, and back. Everything runs on this computer's CPU.
 """
 MAX_FILE_SIZE = "20mb"
+# Gradio's cached uploads and outputs: checked hourly, removed when older than an hour
+DELETE_CACHE = (3600, 3600)
 
 
 def build_demo() -> gr.Blocks:
     """The whole app, ready to `launch()`."""
-    with gr.Blocks(title=TITLE) as demo:
+    with gr.Blocks(title=TITLE, delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(INTRO)
         with gr.Tabs():
             build_spectrogram_tab()
@@ -43,13 +45,18 @@ def launch_options() -> dict:
     return dict(max_file_size=MAX_FILE_SIZE, allowed_paths=[str(ASSETS)])
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: where to serve (this computer only, unless `--host` says)."""
     parser = argparse.ArgumentParser(description=TITLE)
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
     parser.add_argument("--port", type=int, default=7860, help="port to serve on")
     parser.add_argument("--share", action="store_true",
                         help="public Gradio link (needs the internet to fetch a tunnel)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     demo = build_demo()
     demo.queue(default_concurrency_limit=2).launch(
         server_name=args.host, server_port=args.port, share=args.share, **launch_options()

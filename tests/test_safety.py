@@ -1,0 +1,94 @@
+"""Safety: pickles never load, the app needs no network, binds locally, limits uploads, and
+cleans its outputs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import torch
+
+import app
+from audiodemo.checkpoint import load_checkpoint
+from audiodemo.melody.model import load_melody
+from audiodemo.ui import denoise_tab, experiments_tab, latent_tab, melody_tab, spectrogram_tab
+from audiodemo.ui.common import example
+
+
+class _Payload:
+    """Unpickling this would create a file: what a malicious checkpoint could do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+@pytest.mark.parametrize("loader", [load_checkpoint, load_melody])
+def test_a_checkpoint_carrying_code_is_refused_and_the_code_never_runs(tmp_path, loader):
+    marker = tmp_path / "owned"
+    torch.save({"format_version": 1, "kind": "vae", "state_dict": _Payload(marker)},
+               tmp_path / "evil.pt")
+    with pytest.raises(ValueError, match="Cannot load|Weights only|weights_only"):
+        loader(tmp_path / "evil.pt")
+    assert not marker.exists()
+
+
+@pytest.fixture()
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access at run time: {args[1:] or kwargs}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def test_every_tab_works_with_sockets_blocked(no_network):
+    for cached in (denoise_tab.get_denoiser, latent_tab.get_model, latent_tab.get_codes,
+                   latent_tab.get_audio, melody_tab.get_model, melody_tab.get_bundle,
+                   melody_tab.get_copies):
+        cached.cache_clear()  # load every model and asset again, offline
+    speech = example("digit_7_jackson.wav")
+    assert spectrogram_tab.analyse(speech, 512, 128, "hann", "mel", True, 80, "magma")[1]
+    assert denoise_tab.denoise(speech, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0)[0]
+    assert latent_tab.decode_point("VAE", 0.0, 0.0, "")[1] is not None
+    assert melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[0]
+    assert experiments_tab.experiments("lstm", "melody")[0]
+
+
+def test_the_server_binds_this_computer_only_unless_told():
+    assert app.parse_args([]).host == "127.0.0.1"
+    assert app.parse_args(["--host", "0.0.0.0"]).host == "0.0.0.0"
+
+
+def test_gradio_cleans_its_cached_files():
+    assert app.build_demo().delete_cache == app.DELETE_CACHE
+
+
+def test_the_server_refuses_an_upload_over_the_limit(app_url):
+    big = os.urandom(21 * 1024 * 1024)
+    response = httpx.post(f"{app_url.rstrip('/')}/gradio_api/upload",
+                          files={"files": ("big.wav", big, "audio/wav")}, timeout=60)
+    assert response.status_code == 413
+    small = httpx.post(f"{app_url.rstrip('/')}/gradio_api/upload",
+                       files={"files": ("small.wav", b"RIFF", "audio/wav")}, timeout=60)
+    assert small.status_code == 200
+
+
+def test_old_melody_outputs_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(melody_tab, "OUTPUT_ROOT", tmp_path)
+    old = tmp_path / "old-request"
+    old.mkdir()
+    (old / "melody-1.mid").write_bytes(b"MThd")
+    hours_ago = time.time() - 2 * melody_tab.KEEP_SECONDS
+    os.utime(old, (hours_ago, hours_ago))
+    melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)
+    assert not old.exists() and len(list(tmp_path.iterdir())) == 1
