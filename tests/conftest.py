@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 ROOT = Path(__file__).resolve().parent.parent
+FAKE_MICROPHONE = ROOT / "assets" / "digit_7_jackson.wav"
 
 
 def tone(freq: float = 440.0, seconds: float = 1.0, sample_rate: int = 22050) -> np.ndarray:
@@ -59,8 +60,17 @@ def browser_type_launch_args():
         "args": [
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run",
+            # a fake microphone that plays a spoken digit, allowed without asking
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={FAKE_MICROPHONE}",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Pages may use the (fake) microphone."""
+    return {**browser_context_args, "permissions": ["microphone"]}
 
 
 @pytest.fixture(scope="session")

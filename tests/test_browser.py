@@ -102,3 +102,40 @@ def test_generating_a_melody_shows_the_score_and_offers_the_files(page: Page, ap
     assert b"<score-partwise" in page.request.get(files["melody-1.musicxml"]).body()
     expect(page.locator("#melody-audio [data-testid=download-link]")).to_have_attribute(
         "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+
+
+def test_recording_through_the_microphone_draws_the_spectrogram(page: Page, app_url):
+    open_tab(page, app_url, "Spectrogram")
+    page.get_by_role("button", name="Record audio").first.click()
+    page.get_by_role("button", name="Record", exact=True).first.click()
+    page.wait_for_timeout(2000)  # the fake microphone plays a spoken digit
+    page.get_by_role("button", name="Stop").first.click()
+    expect(page.get_by_text("Δt").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-testid=matplotlib] img")).to_have_count(2, timeout=TIMEOUT)
+
+
+TAB_CONTENT = {  # a tab -> something only it shows
+    "Denoise": "#denoise",
+    "Latent space": "#plane-left svg",
+    "Melody": "#seed-score svg",
+    "Experiments": "#experiments-tables",
+    "Spectrogram": "text=Rebuild from magnitude",
+}
+
+
+def test_switching_between_every_tab_shows_each(page: Page, app_url):
+    page.goto(app_url)
+    for _ in range(2):  # there and back again
+        for tab, content in TAB_CONTENT.items():
+            page.get_by_role("tab", name=tab).click()
+            expect(page.locator(content).first).to_be_visible(timeout=TIMEOUT)
+
+
+def test_the_experiments_tab_shows_the_tables_and_curves(page: Page, app_url):
+    open_tab(page, app_url, "Experiments")
+    expect(page.locator("#experiments-tables")).to_contain_text("Table 3", timeout=TIMEOUT)
+    expect(page.locator("#experiments-curves img, #experiments-curves svg").first
+           ).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label("Shipped model's training log").click()
+    page.get_by_role("option", name="melody").click()
+    expect(page.locator("#experiments-curves img").first).to_be_visible(timeout=TIMEOUT)
