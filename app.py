@@ -25,6 +25,8 @@ becomes a picture a network can read, and back. Everything runs on this computer
 MAX_FILE_SIZE = "20mb"
 # Gradio's cached uploads and outputs: checked hourly, removed when older than an hour
 DELETE_CACHE = (3600, 3600)
+# requests waiting beyond this many are turned away with a message, not queued for ever
+MAX_QUEUE = 64
 
 
 def build_demo() -> gr.Blocks:
@@ -58,7 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     demo = build_demo()
-    demo.queue(default_concurrency_limit=2).launch(
+    demo.queue(default_concurrency_limit=2, max_size=MAX_QUEUE).launch(
         server_name=args.host, server_port=args.port, share=args.share, **launch_options()
     )
 

@@ -76,6 +76,9 @@ def test_the_copy_index_finds_the_longest_verbatim_stretch():
     assert index.longest(["71", "72"]) == 0
     # a stretch across the end of one song and the start of the next is no copy
     assert index.longest(["65", "_", "67", "_", "67", "_", "69"]) == 5  # not 7
+    assert index.copies(["r", "62", "_", "64", "_", "65"], 5)
+    assert not index.copies(["r", "62", "_", "64", "_", "65"], 6)
+    assert not index.copies(["65", "_", "67"], 3)  # across two songs
     figures = melody_figures(["60", "_", "62", "_", "64", "_", "65", "_"], 4, copies=index)
     assert figures["longest_copy_bars"] == 2.0
 

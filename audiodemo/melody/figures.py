@@ -53,10 +53,13 @@ def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
 class CopyIndex:
     """Training songs, searched for the longest stretch a melody copies verbatim.
 
-    A binary search over the length; each step hashes every window of that length of the
-    corpus and of the melody at once (polynomial hashes in wrapping 64-bit arithmetic), with
-    a separator between songs so no window spans two.
+    Every window of a given length in the corpus is hashed once (polynomial hashes in
+    wrapping 64-bit arithmetic, a separator between songs so no window spans two) and kept
+    sorted, for the last few lengths asked; a melody's windows are then looked up by binary
+    search. `longest` searches over the length; `copies(symbols, length)` asks about one.
     """
+
+    CACHED_LENGTHS = 24
 
     def __init__(self, songs: list[list[str]], vocab: Vocabulary):
         parts = []
@@ -65,20 +68,37 @@ class CopyIndex:
         self.vocab = vocab
         self.corpus = np.array(parts, dtype=np.uint64)
         self.longest_song = max((len(s) for s in songs), default=0)
+        self._sorted: dict[int, np.ndarray] = {}
 
     @staticmethod
     def _hashes(ids: np.ndarray, length: int) -> np.ndarray:
         base = np.uint64(1_000_003)
-        out = np.zeros(len(ids) - length + 1, dtype=np.uint64)
+        out = np.zeros(max(len(ids) - length + 1, 0), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for k in range(length):
                 out = out * base + ids[k : k + len(out)]
         return out
 
+    def _corpus_hashes(self, length: int) -> np.ndarray:
+        if length not in self._sorted:
+            if len(self._sorted) >= self.CACHED_LENGTHS:
+                self._sorted.pop(next(iter(self._sorted)))  # the oldest
+            self._sorted[length] = np.sort(self._hashes(self.corpus, length))
+        return self._sorted[length]
+
     def _any_copy(self, melody: np.ndarray, length: int) -> bool:
         windows = self._hashes(melody, length)
-        corpus = self._hashes(self.corpus, length)
-        return bool(np.isin(windows, corpus).any())
+        corpus = self._corpus_hashes(length)
+        if not len(windows) or not len(corpus):
+            return False
+        at = np.searchsorted(corpus, windows).clip(max=len(corpus) - 1)
+        return bool((corpus[at] == windows).any())
+
+    def copies(self, symbols: list[str], length: int) -> bool:
+        """Whether `symbols` hold a stretch of `length` symbols found in one training song."""
+        melody = np.array(self.vocab.encode(symbols), dtype=np.uint64)
+        return 0 < length <= min(len(melody), self.longest_song) and self._any_copy(melody,
+                                                                                  length)
 
     def longest(self, symbols: list[str]) -> int:
         """Length in symbols of the longest stretch of `symbols` in one training song."""
