@@ -110,26 +110,33 @@ def generated(songs, checkpoint, count: int = 100) -> None:
           "songs\n")
     print("Free: the model may end the song early, else it is cut after 8 bars. Ending in "
           f"the last bar: {CANDIDATES} drafts, one kept by its chance of ending there "
-          "(`end_in_last_bar`, the app's default). Figures count the added bars; bar "
+          "(`end_in_last_bar`); with drafts that copy more than two bars of a training song "
+          "set aside (`avoid`; the app's default). Figures count the added bars; bar "
           "repetition looks back into the seed too.\n")
     print("| melodies | end on the tonic | notes in key | pitch range | bar repetition | "
           "longest copy ≤ 2 bars | time per melody |")
     print("|---|---|---|---|---|---|---|")
+    modes = {"free": {}, "ending in the last bar": {"end_in_last_bar": True},
+             "ending in the last bar, drafts copying > 2 bars set aside": {
+                 "end_in_last_bar": True, "avoid": True}}
     for temperature in (1.0, 0.7):
-        for ending in (False, True):
+        for mode, options in modes.items():
             figures, times = [], []
             for i in range(count):
                 song = test[i % len(test)]
                 seed = opening(song)
+                if options.get("avoid"):
+                    longer = 2 * song.steps_per_bar + 1
+                    options = dict(options, avoid=lambda s, n=longer: copies.copies(s, n))
                 start = time.perf_counter()
                 melody = continue_melody(model, seed, 8, temperature, song.steps_per_bar,
-                                         song.pickup, random_seed=i, end_in_last_bar=ending)
+                                         song.pickup, random_seed=i, **options)
                 times.append(time.perf_counter() - start)
                 figures.append(melody_figures(melody.continuation, song.steps_per_bar,
                                               "minor" in song.key, copies, song.pickup,
                                               before=seed))
-            name = f"T = {temperature}, " + ("ending in the last bar" if ending else "free")
-            print(_figures_row(name, figures, f"{1000 * statistics.median(times):.0f} ms"))
+            print(_figures_row(f"T = {temperature}, {mode}", figures,
+                               f"{1000 * statistics.median(times):.0f} ms"))
     own = [melody_figures(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
            for s in test]
     print(_figures_row(f"the {len(test)} test songs", own, ""))

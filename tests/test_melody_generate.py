@@ -120,3 +120,15 @@ def test_the_kept_ending_is_one_the_model_would_choose():
     free = [continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, random_seed=i)
             for i in range(20)]
     assert sum(m.ended for m in free) >= 10  # freely, most songs end at their first C4
+
+
+def test_drafts_to_avoid_are_set_aside_unless_all_are():
+    stub = MelodyModel(_EndsAfterC(), VOCAB, {})
+    for i in range(10):
+        melody = continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, random_seed=i,
+                                 end_in_last_bar=True, candidates=16,
+                                 avoid=lambda symbols: symbols[0] == "60")
+        assert melody.continuation[0] == "62"
+    anyway = continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, end_in_last_bar=True,
+                             candidates=4, avoid=lambda symbols: True)
+    assert anyway.ended and anyway.symbols[-1] == "60"

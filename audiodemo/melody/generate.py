@@ -75,7 +75,8 @@ CANDIDATES = 32  # melodies written at once when the melody must end in its last
 @torch.no_grad()
 def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature: float,
                     steps_per_bar: int = 16, pickup: int = 0, random_seed: int = 0,
-                    end_in_last_bar: bool = False, candidates: int = CANDIDATES) -> Melody:
+                    end_in_last_bar: bool = False, candidates: int = CANDIDATES,
+                    avoid=None) -> Melody:
     """Sample the rest of the seed's bar and `bars` bars more (so the melody stops at a bar
     line; `pickup` is where the seed starts in its bar).
 
@@ -86,7 +87,8 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     probability proportional to its importance weight, the chance of ending there times
     the chance of not having ended before. This samples (approximately, by self-normalised
     importance sampling) from the model's songs that end in that bar, so cadences come
-    from the model rather than from a rule.
+    from the model rather than from a rule. `avoid(symbols)`, if given, sets aside drafts
+    for which it is true (say, those copying a training song), unless it is true of all.
     """
     if not 1 <= int(bars) <= MAX_BARS:
         raise ValueError(f"Bars must be between 1 and {MAX_BARS}, got {bars}")
@@ -118,6 +120,11 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     chance = torch.stack(end_chances, dim=1)  # (K, steps + 1)
     stay = torch.log1p(-chance.clamp_max(1 - 1e-12))
     log_weight = chance.log() + stay.cumsum(dim=1) - stay  # end at t, not before
+    if avoid is not None:
+        drafts = [model.vocab.decode(row[len(seed) + 1 :]) for row in ids]
+        kept = torch.tensor([not avoid(d) for d in drafts])
+        if kept.any():
+            log_weight[~kept] = -torch.inf
     first = max(steps - steps_per_bar + 1, 1)  # at least one symbol in the last bar
     window = log_weight[:, first:].flatten()
     if not torch.isfinite(window.max()):  # every ending ruled out: the whole length
