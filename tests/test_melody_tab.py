@@ -83,6 +83,13 @@ def test_the_ending_is_the_models_or_cut_as_asked(tab):
                                                           % bar) + 2 * bar
 
 
+def test_drafts_copying_a_training_song_are_set_aside(tab):
+    for k in range(3):
+        *_, report = melody_tab.generate(tab.seeds[k].name, "", False, 0.7, 4, "C", 100, 1, k)
+        row = [line for line in report.splitlines() if line.startswith("| 1 |")][0]
+        assert float(row.split("|")[7]) <= 2.0  # the longest copy, in bars
+
+
 def test_a_typed_seed_works(tab):
     *_, symbols, report = melody_tab.generate(melody_tab.TYPED, "C4 _ E4 _ G4 _ r _", False,
                                               0.8, 1, "C", 100, 1, 0)

@@ -55,7 +55,8 @@ sharpens that prediction, above one flattens it. The model works in C major and 
 is moved to the key you pick. Cut off after so many bars, a melody mostly stops mid-phrase;
 with **End in the last bar** the model drafts several continuations at once and keeps one in
 proportion to the chance it gives a song ending in that bar, so the cadence is the model's
-own, not a rule. The figures say whether it stays in key, ends on the tonic,
+own, not a rule; drafts that copy more than two bars of a training song can be set aside.
+The figures say whether it stays in key, ends on the tonic,
 repeats bars as folk songs do, or copies a training song.
 """
 
@@ -123,7 +124,7 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
 
 @user_errors
 def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed,
-             end_in_last_bar=True):
+             end_in_last_bar=True, avoid_copies=True):
     """Scores, audio, files, symbols and figures of `variations` continuations of a seed."""
     song = _seed_song(seed_name, typed or "", bool(minor))
     temperature = check_temperature(temperature)
@@ -137,11 +138,15 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
         raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
     is_minor = "minor" in song.key
     model, folder = get_model(), _output_dir()
+    longer = 2 * song.steps_per_bar + 1  # more than two bars
+    avoid = ((lambda symbols: get_copies().copies(symbols, longer))
+             if end_in_last_bar and avoid_copies else None)
     scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
     start = time.perf_counter()
     for k in range(variations):
         melody = continue_melody(model, song.symbols, bars, temperature, song.steps_per_bar,
-                                 song.pickup, random_seed + k, bool(end_in_last_bar))
+                                 song.pickup, random_seed + k, bool(end_in_last_bar),
+                                 avoid=avoid)
         figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
                                  get_copies(), song.pickup, before=melody.seed)
         symbols = transpose_symbols(melody.symbols, key, is_minor)
@@ -199,6 +204,8 @@ def build_melody_tab() -> None:
                 ending = gr.Checkbox(True, label=f"End in the last bar (the model drafts "
                                      f"{CANDIDATES} continuations and keeps one where a "
                                      f"song of its own would end)")
+                avoid_copies = gr.Checkbox(True, label="…and set aside drafts that copy more "
+                                           "than two bars of a training song")
                 go = gr.Button("Generate", variant="primary")
             with gr.Column(scale=2):
                 scores = gr.HTML(elem_id="melody-score")
@@ -211,6 +218,6 @@ def build_melody_tab() -> None:
                     api_visibility="private")
         go.click(generate,
                  inputs=[seed, typed, minor, temperature, bars, key, tempo, variations,
-                         random_seed, ending],
+                         random_seed, ending, avoid_copies],
                  outputs=[scores, audio, files, symbols, report], api_name="generate",
                  concurrency_id="torch")
