@@ -1,11 +1,12 @@
 """Melody benchmark: next-symbol scores split by song, the paper's leak, and generated melodies.
 
     python benchmarks/melody.py [--data essenFolksong/erk] [--checkpoint checkpoints/melody.pt]
-                                [--split-seeds 0 1 2] [--train-preset default]
+                                [--split-seeds 0 1 2] [--train-preset default] [--trained DIR]
 
 1. For each split seed: always-hold and n-gram baselines (trained on that split's training
-   songs) and the LSTM (the checkpoint for its own split seed; for other seeds, a model of
-   `--train-preset` trained here, timed), scored on the test songs at every position.
+   songs) and the LSTM (the checkpoint for its own split seed; for other seeds, one from
+   `--trained DIR` or a model of `--train-preset` trained here, timed), scored on the test
+   songs at every position.
 2. The paper's split (random overlapping windows of 64 symbols): a 16-gram's accuracy on the
    last symbol of test windows, beside the same model split by song.
 3. 100 melodies (8 bars after the opening of test songs, T = 1.0 and 0.7, free or ending
@@ -16,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import sys
 import tempfile
@@ -54,7 +56,13 @@ def row(name: str, r: dict) -> str:
     return (f"| {name} | {r['accuracy']:.3f} | {r['onset_accuracy']:.3f} | {nll} | {ppl} |")
 
 
-def scores_by_seed(songs, checkpoint, seeds, preset_name) -> None:
+def _trained_minutes(checkpoint: Path) -> float:
+    """Training time from the CSV log beside a checkpoint."""
+    with open(checkpoint.with_suffix(".csv"), newline="") as f:
+        return sum(float(r["seconds"]) for r in csv.DictReader(f)) / 60
+
+
+def scores_by_seed(songs, checkpoint, seeds, preset_name, trained: Path | None) -> None:
     print("## Next-symbol prediction, split by song (test songs, every position)\n")
     for seed in seeds:
         train, val, test = split_songs(songs, seed)
@@ -67,8 +75,18 @@ def scores_by_seed(songs, checkpoint, seeds, preset_name) -> None:
             model = NGram(VOCAB, n).fit([song_ids(s, VOCAB) for s in train])
             print(row(f"{n}-gram (Witten-Bell)", evaluate(model, test, VOCAB)))
         shipped = load_melody(checkpoint)
+        other = trained / f"melody-seed{seed}.pt" if trained else None
         if shipped.training.get("split_seed", 0) == seed:
-            print(row("LSTM, shipped checkpoint", evaluate(shipped, test, VOCAB)))
+            minutes = _trained_minutes(Path(checkpoint))
+            print(row(f"LSTM, shipped checkpoint ({minutes:.1f} min)",
+                      evaluate(shipped, test, VOCAB)))
+        elif other is not None and other.is_file():
+            model = load_melody(other)
+            if model.training.get("split_seed") != seed:
+                raise ValueError(f"{other.name} was trained on split seed "
+                                 f"{model.training.get('split_seed')}")
+            print(row(f"LSTM `{model.training.get('preset')}`, {other.name} "
+                      f"({_trained_minutes(other):.1f} min)", evaluate(model, test, VOCAB)))
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 start = time.time()
@@ -159,6 +177,10 @@ def main(argv=None) -> None:
     p.add_argument("--checkpoint", default="checkpoints/melody.pt")
     p.add_argument("--split-seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--train-preset", default="default")
+    p.add_argument("--trained", type=Path, default=None,
+                   help="a folder of melody-seedN.pt checkpoints for the other split seeds "
+                        "(python -m audiodemo.melody train --seed N --out ...); missing ones "
+                        "are trained here")
     p.add_argument("--melodies", type=int, default=100, help="generated per row")
     p.add_argument("--only-generated", action="store_true",
                    help="skip the scores and the leak (quick runs of generation)")
@@ -168,7 +190,8 @@ def main(argv=None) -> None:
     torch.set_num_threads(args.threads)
     songs = load_songs(args.data)
     if not args.only_generated:
-        scores_by_seed(songs, args.checkpoint, args.split_seeds, args.train_preset)
+        scores_by_seed(songs, args.checkpoint, args.split_seeds, args.train_preset,
+                       args.trained)
         leak(songs)
     generated(songs, args.checkpoint, args.melodies)
 
