@@ -69,16 +69,23 @@ def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int]:
     try:
         info = sf.info(str(path))
     except Exception as err:  # libsndfile says little more than "unknown format"
-        raise ValueError(f"Could not read {path.name!r}: not a {FORMATS} file ({err}).") from None
+        raise ValueError(f"Could not read {path.name!r}: not a {FORMATS} file "
+                         f"({_without_path(err, path)}).") from None
     _check_rate(info.samplerate)
     if info.frames > 0:  # MP3 and some OGG files report no length before decoding
         _check_duration(info.frames / info.samplerate, max_seconds)
     try:
         wave, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except Exception as err:
-        raise ValueError(f"Could not decode {path.name!r}: the file is damaged ({err}).") from None
+        raise ValueError(f"Could not decode {path.name!r}: the file is damaged "
+                         f"({_without_path(err, path)}).") from None
     _check_duration(wave.shape[0] / rate, max_seconds)
     return wave, rate
+
+
+def _without_path(err: Exception, path: Path) -> str:
+    """The library's message with the server's folder left out (users see only the name)."""
+    return str(err).replace(str(path), path.name)
 
 
 def _to_float(samples: np.ndarray) -> np.ndarray:
