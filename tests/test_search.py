@@ -90,3 +90,14 @@ def test_bad_search_settings_are_refused(tmp_path, fake_fsdd, bad, capsys):
     flat = [x for kv in args.items() for x in kv]
     code, _ = _run(tmp_path, "vae-training", "--data", str(fake_fsdd), *flat)
     assert code == 2 and "error:" in capsys.readouterr().err
+
+
+def test_a_search_whose_every_trial_fails_stops_and_says_so(tmp_path, fake_fsdd, monkeypatch,
+                                                            capsys):
+    def broken(*args, **kwargs):
+        raise ValueError("no finite validation loss")
+
+    monkeypatch.setattr(cli, "vae_trial", broken)
+    code, data = _run(tmp_path, "vae-training", "--trials", "2", "--data", str(fake_fsdd))
+    assert code == 2 and "Every trial of this run failed" in capsys.readouterr().err
+    assert [t["state"] for t in data["trials"]] == ["fail", "fail"]

@@ -7,7 +7,8 @@
 
 SEARCH is `vae-architecture` (Table 1), `vae-training` (Table 2) or `lstm` (Table 3); see
 `audiodemo.search.spaces` for the spaces. Sampling is random by default, as in the paper.
-`--trials N` asks for N finished trials in the study: rerunning a command resumes it.
+`--trials N` asks for N completed trials in the study (pruned ones do not count): rerunning
+a command resumes it.
 `--storage` takes a database URL (default: the SQLite file `benchmarks/results/search.db`);
 with PostgreSQL or MySQL, the same command on several machines shares one study. Every trial
 records the paper's figure and ours, its settings, the epochs drawn and trained
@@ -33,6 +34,7 @@ from audiodemo.melody.evaluate import split_songs
 from audiodemo.search.report import markdown
 from audiodemo.search.spaces import SEARCHES, get_search, suggest
 from audiodemo.search.study import (
+    FINISHED,
     RESULTS,
     SAMPLERS,
     default_storage,
@@ -97,12 +99,19 @@ def run(args) -> int:
 
     missing = args.trials - finished(study)
     if missing > 0:
-        study.optimize(objective, n_trials=missing, catch=(ValueError, RuntimeError),
-                       callbacks=[save, optuna.study.MaxTrialsCallback(
-                           args.trials, states=(optuna.trial.TrialState.COMPLETE,
-                                                optuna.trial.TrialState.PRUNED))])
+        while missing > 0:  # pruned trials do not count: go on until enough completed
+            before = len(study.trials)
+            study.optimize(objective, n_trials=missing, catch=(ValueError, RuntimeError),
+                           callbacks=[save, optuna.study.MaxTrialsCallback(
+                               args.trials, states=FINISHED)])
+            new = study.get_trials(deepcopy=False)[before:]
+            if all(t.state == optuna.trial.TrialState.FAIL for t in new):
+                save(study, None)
+                raise ValueError(f"Every trial of this run failed ({len(new)}); the log "
+                                 f"above says why")
+            missing = args.trials - finished(study)
     save(study, None)
-    print(f"{finished(study)} finished trials in study {name!r}; results in {out.name}")
+    print(f"{finished(study)} completed trials in study {name!r}; results in {out.name}")
     return 0
 
 
@@ -124,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, search in SEARCHES.items():
         s = sub.add_parser(name, help=f"the paper's {search.table}")
         s.add_argument("--trials", type=int, required=True,
-                       help="finished trials wanted in the study (a rerun resumes)")
+                       help="completed trials wanted in the study (a rerun resumes)")
         s.add_argument("--storage", default=None,
                        help="database URL (default: SQLite in benchmarks/results)")
         s.add_argument("--study", default=None, help=f"study name (default: {name})")

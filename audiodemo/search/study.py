@@ -1,8 +1,9 @@
 """Optuna studies for the searches: storage, sampling, resuming, pruning, and their results.
 
 Storage is a SQLite file by default (`benchmarks/results/search.db`), so a search that
-stops, for any reason, resumes where it was: `--trials N` asks for N finished trials in the
-study, and a rerun of the same command runs only what is missing. A trial cut off mid-run
+stops, for any reason, resumes where it was: `--trials N` asks for N completed trials in
+the study (pruned and failed ones do not count), and a rerun of the same command runs only
+what is missing. A trial cut off mid-run
 is marked failed by its stopped heartbeat and run again with the same settings. A database
 URL (`postgresql://...`, `mysql://...`) lets several machines work on one study at once.
 """
@@ -24,7 +25,7 @@ from audiodemo.search.spaces import ARCHITECTURES, PAPER_TABLES, Search
 
 RESULTS = Path(__file__).resolve().parent.parent.parent / "benchmarks" / "results"
 SAMPLERS = ("random", "tpe", "grid")
-FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+FINISHED = (TrialState.COMPLETE,)  # pruned and failed trials have no test figures
 
 
 def default_storage() -> str:
@@ -72,7 +73,7 @@ def open_study(search: Search, storage: str, name: str, objective: str, sampler:
 
 
 def finished(study: optuna.Study) -> int:
-    """Trials that completed or were pruned."""
+    """Trials that completed (with test figures)."""
     return len(study.get_trials(deepcopy=False, states=FINISHED))
 
 
