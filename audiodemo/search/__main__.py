@@ -32,7 +32,13 @@ from audiodemo import fsdd
 from audiodemo.melody.corpus import DEFAULT_SOURCE, load_songs
 from audiodemo.melody.evaluate import split_songs
 from audiodemo.search.report import markdown
-from audiodemo.search.spaces import SEARCHES, get_search, suggest
+from audiodemo.search.spaces import (
+    SEARCHES,
+    get_search,
+    missing_architectures,
+    scaled,
+    suggest,
+)
 from audiodemo.search.study import (
     FINISHED,
     RESULTS,
@@ -80,9 +86,12 @@ def run(args) -> int:
         trial.set_user_attr("epochs_drawn", settings["epochs"])
         trial.set_user_attr("epochs_scale", args.epochs_scale)
 
+        epochs = scaled(settings["epochs"], args.epochs_scale)
+
         def report(epoch: int, value: float) -> None:
             trial.report(value, epoch)
-            if trial.should_prune():
+            # pruning saves time only while at least half the epochs remain
+            if search.prune and epoch <= epochs / 2 and trial.should_prune():
                 raise optuna.TrialPruned()
 
         seed = args.seed + trial.number
@@ -97,6 +106,9 @@ def run(args) -> int:
     def save(study: optuna.Study, _trial) -> None:
         write_results(results(study, search), out)
 
+    if search.name == "vae-architecture":  # every row of Table 1 before any repeat
+        for name in missing_architectures(study):
+            study.enqueue_trial({"architecture": name})
     missing = args.trials - finished(study)
     if missing > 0:
         while missing > 0:  # pruned trials do not count: go on until enough completed

@@ -59,6 +59,7 @@ class Search:
     table: str  # the paper's table it reruns
     objectives: dict[str, Objective]  # "paper" and "ours"
     prune_on: str  # the per-epoch validation figure the pruner compares
+    prune: bool = True  # False where every trial is a row of the table (Table 1)
 
 
 _VAE_OBJECTIVES = {
@@ -66,7 +67,8 @@ _VAE_OBJECTIVES = {
     "ours": Objective("sisdr_5db", "maximize", "SI-SDR (dB) of test digits at 5 dB"),
 }
 SEARCHES = {
-    "vae-architecture": Search("vae-architecture", "vae", "Table 1", _VAE_OBJECTIVES, "val_mse"),
+    "vae-architecture": Search("vae-architecture", "vae", "Table 1", _VAE_OBJECTIVES, "val_mse",
+                               prune=False),
     "vae-training": Search("vae-training", "vae", "Table 2", _VAE_OBJECTIVES, "val_mse"),
     "lstm": Search("lstm", "lstm", "Table 3", {
         "paper": Objective("accuracy", "maximize", "test accuracy, split by song"),
@@ -85,6 +87,17 @@ def get_search(name: str) -> Search:
 def scaled(epochs: int, scale: float) -> int:
     """Epochs to train for a drawn count under an epoch scale: at least one."""
     return max(1, round(epochs * scale))
+
+
+def missing_architectures(study) -> list[str]:
+    """Table 1's architectures with no completed trial and none waiting or running."""
+    from optuna.trial import TrialState
+
+    covered = {t.params.get("architecture") for t in study.get_trials(deepcopy=False)
+               if t.state in (TrialState.COMPLETE, TrialState.RUNNING, TrialState.WAITING)}
+    covered |= {t.system_attrs.get("fixed_params", {}).get("architecture")
+                for t in study.get_trials(deepcopy=False, states=(TrialState.WAITING,))}
+    return [name for name in ARCHITECTURES if name not in covered]
 
 
 def suggest(search: Search, trial) -> dict:
