@@ -77,7 +77,6 @@ def run(args) -> int:
         songs = split_songs(load_songs(data), 0)
         shown = {}
     argv = [shown.get(a, a) for a in args.argv]
-    record_command(study, "python -m audiodemo.search " + shlex.join(argv))
     goal = search.objectives[args.objective]
     out = Path(args.out) if args.out else RESULTS / f"{name}.json"
 
@@ -110,7 +109,8 @@ def run(args) -> int:
         for name in missing_architectures(study):
             study.enqueue_trial({"architecture": name})
     missing = args.trials - finished(study)
-    if missing > 0:
+    if missing > 0:  # a command that only rewrites the results is not recorded
+        record_command(study, "python -m audiodemo.search " + shlex.join(argv))
         while missing > 0:  # pruned trials do not count: go on until enough completed
             before = len(study.trials)
             study.optimize(objective, n_trials=missing, catch=(ValueError, RuntimeError),

@@ -35,8 +35,16 @@ def rows(data: dict) -> tuple[list[str], list[list[str]]]:
         body.append([str(t["number"]), *[_cell(t["params"].get(p)) for p in params], epochs,
                      *[_cell(t["metrics"].get(key), fmt) for key, _, fmt in metrics],
                      _cell(t["seconds"] / 60 if t.get("seconds") else None, "{:.1f}"),
-                     t["state"]])
+                     _state(t)])
     return head, body
+
+
+def _state(trial: dict) -> str:
+    """The trial's state; a pruned one says where, and its last validation figure."""
+    if trial["state"] != "pruned" or not trial.get("validation"):
+        return trial["state"]
+    epoch, value = max(trial["validation"].items(), key=lambda kv: int(kv[0]))
+    return f"pruned after epoch {epoch} (validation {_cell(value, '{:.4g}')})"
 
 
 def table(head: list[str], body: list[list[str]]) -> str:

@@ -93,7 +93,7 @@ def results(study: optuna.Study, search: Search) -> dict:
             "epochs_drawn": t.user_attrs.get("epochs_drawn"),
             "epochs_trained": t.user_attrs.get("epochs_trained"),
             "epochs_scale": t.user_attrs.get("epochs_scale"),
-            "seconds": t.user_attrs.get("seconds"),
+            "seconds": t.user_attrs.get("seconds") or _duration(t),
             "validation": {str(k): _finite(v) for k, v in t.intermediate_values.items()},
             "started": t.datetime_start.isoformat(timespec="seconds")
             if t.datetime_start else None,
@@ -114,6 +114,13 @@ def write_results(data: dict, path: Path) -> None:
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n")
     os.replace(tmp, path)
+
+
+def _duration(trial) -> float | None:
+    """Seconds from a trial's start to its end (pruned and failed trials too)."""
+    if trial.datetime_start and trial.datetime_complete:
+        return round((trial.datetime_complete - trial.datetime_start).total_seconds(), 1)
+    return None
 
 
 def _finite(value):
