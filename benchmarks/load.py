@@ -7,7 +7,7 @@ models are loaded), reads the server's resident memory, then lets `--clients` th
 with its own gradio_client, send a mix of `/spectrogram`, `/denoise` and `/generate`
 requests back to back until both `--seconds` have passed and `--requests` have finished.
 Prints a Markdown table for BENCHMARKS.md: requests, failures and p50/p95 latency per
-endpoint, the deepest queue position a request was given, and memory before and after.
+endpoint, and the server's memory after warm-up, halfway and at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from gradio_client import Client, handle_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from app import MAX_QUEUE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
@@ -83,7 +86,7 @@ def main(argv=None) -> None:
         for endpoint, make in REQUESTS.items():
             warm.predict(*make(), api_name=endpoint)
         before = rss_mb(server.pid)
-        latencies, failures, ranks = defaultdict(list), defaultdict(list), [0]
+        latencies, failures, halfway = defaultdict(list), defaultdict(list), [None]
         lock, start = threading.Lock(), time.time()
         done = [0]
 
@@ -99,17 +102,16 @@ def main(argv=None) -> None:
                 k += 1
                 t0 = time.perf_counter()
                 try:
-                    job = c.submit(*REQUESTS[endpoint](), api_name=endpoint)
-                    rank = job.status().rank
-                    job.result(timeout=300)
+                    c.predict(*REQUESTS[endpoint](), api_name=endpoint)
                     with lock:
                         latencies[endpoint].append(time.perf_counter() - t0)
-                        ranks[0] = max(ranks[0], rank or 0)
                 except Exception as err:  # a failed request is a finding, not a crash
                     with lock:
                         failures[endpoint].append(repr(err)[:200])
                 with lock:
                     done[0] += 1
+                    if done[0] == args.requests // 2:
+                        halfway[0] = rss_mb(server.pid)
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         for t in threads:
@@ -132,8 +134,11 @@ def main(argv=None) -> None:
         print(f"| `{endpoint}` | {len(times) + len(failures[endpoint])} | "
               f"{len(failures[endpoint])} | {p50:.2f} | {p95:.2f} |")
     growth = 100 * (after - before) / before
-    print(f"\nDeepest queue position given to a request: {ranks[0]}. Server memory (RSS) "
-          f"after warm-up {before:.0f} MB, after the run {after:.0f} MB ({growth:+.1f} %).")
+    print(f"\nServer memory (RSS): after warm-up {before:.0f} MB, after "
+          f"{args.requests // 2} requests {halfway[0]:.0f} MB, after all {after:.0f} MB "
+          f"({growth:+.1f} % in all). At most {args.clients} requests are in flight (one "
+          f"per client); the app's queue admits {MAX_QUEUE} waiting before it turns "
+          f"requests away.")
     for endpoint, errors in failures.items():
         for error in errors[:3]:
             print(f"- {endpoint} failed: {error}")
