@@ -85,9 +85,11 @@ def search_figure(search: str) -> Figure | None:
             ax.set_xscale("log")
         ax.set_xlabel(name)
         if i == 0:
-            ax.set_ylabel(data["objective_label"])
+            better = "lower" if data["direction"] == "minimize" else "higher"
+            ax.set_ylabel(f"{data['objective_metric']} ({better} is better)")
         ax.grid(alpha=0.3)
-    fig.suptitle(f"{data['table']}: {len(done)} finished trials (grey ×: pruned or failed)")
+    fig.suptitle(f"{data['table']}: {len(done)} completed trials, {data['objective_label']} "
+                 f"(grey ×: pruned or failed)")
     return fig
 
 
