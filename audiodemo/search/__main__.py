@@ -84,7 +84,6 @@ def run(args) -> int:
         settings = suggest(search, trial)
         trial.set_user_attr("epochs_drawn", settings["epochs"])
         trial.set_user_attr("epochs_scale", args.epochs_scale)
-
         epochs = scaled(settings["epochs"], args.epochs_scale)
 
         def report(epoch: int, value: float) -> None:
@@ -105,12 +104,12 @@ def run(args) -> int:
     def save(study: optuna.Study, _trial) -> None:
         write_results(results(study, search), out)
 
-    if search.name == "vae-architecture":  # every row of Table 1 before any repeat
-        for name in missing_architectures(study):
-            study.enqueue_trial({"architecture": name})
     missing = args.trials - finished(study)
     if missing > 0:  # a command that only rewrites the results is not recorded
         record_command(study, "python -m audiodemo.search " + shlex.join(argv))
+        if search.name == "vae-architecture":  # every row of Table 1 before any repeat
+            for architecture in missing_architectures(study):
+                study.enqueue_trial({"architecture": architecture})
         while missing > 0:  # pruned trials do not count: go on until enough completed
             before = len(study.trials)
             study.optimize(objective, n_trials=missing, catch=(ValueError, RuntimeError),
