@@ -35,7 +35,7 @@ from audiodemo.search.report import markdown
 from audiodemo.search.spaces import (
     SEARCHES,
     get_search,
-    missing_architectures,
+    next_architectures,
     scaled,
     suggest,
 )
@@ -107,8 +107,8 @@ def run(args) -> int:
     missing = args.trials - finished(study)
     if missing > 0:  # a command that only rewrites the results is not recorded
         record_command(study, "python -m audiodemo.search " + shlex.join(argv))
-        if search.name == "vae-architecture":  # every row of Table 1 before any repeat
-            for architecture in missing_architectures(study):
+        if search.name == "vae-architecture":  # every row of Table 1, then even repeats
+            for architecture in next_architectures(study, missing):
                 study.enqueue_trial({"architecture": architecture})
         while missing > 0:  # pruned trials do not count: go on until enough completed
             before = len(study.trials)

@@ -89,15 +89,25 @@ def scaled(epochs: int, scale: float) -> int:
     return max(1, round(epochs * scale))
 
 
-def missing_architectures(study) -> list[str]:
-    """Table 1's architectures with no completed trial and none waiting or running."""
+def next_architectures(study, count: int) -> list[str]:
+    """The next `count` rows of Table 1 to run: each time the architecture with the fewest
+    completed or pending trials (in the table's order on ties), so every row is filled
+    before any is repeated and repeats stay balanced."""
     from optuna.trial import TrialState
 
-    covered = {t.params.get("architecture") for t in study.get_trials(deepcopy=False)
-               if t.state in (TrialState.COMPLETE, TrialState.RUNNING, TrialState.WAITING)}
-    covered |= {t.system_attrs.get("fixed_params", {}).get("architecture")
-                for t in study.get_trials(deepcopy=False, states=(TrialState.WAITING,))}
-    return [name for name in ARCHITECTURES if name not in covered]
+    runs = {name: 0 for name in ARCHITECTURES}
+    for t in study.get_trials(deepcopy=False):
+        if t.state in (TrialState.COMPLETE, TrialState.RUNNING, TrialState.WAITING):
+            name = t.params.get("architecture") or t.system_attrs.get(
+                "fixed_params", {}).get("architecture")
+            if name in runs:
+                runs[name] += 1
+    order = []
+    for _ in range(count):
+        name = min(runs, key=lambda a: (runs[a], list(ARCHITECTURES).index(a)))
+        order.append(name)
+        runs[name] += 1
+    return order
 
 
 def suggest(search: Search, trial) -> dict:
