@@ -117,3 +117,11 @@ def test_table_1_fills_its_missing_rows_first_then_repeats_evenly():
     study.enqueue_trial({"architecture": "3x32"})  # waiting: counts as covered
     assert next_architectures(study, 4) == ["2x64", "4x32", "2x32", "2x64"]
     assert not SEARCHES["vae-architecture"].prune and SEARCHES["vae-training"].prune
+
+
+def test_table_1_on_a_grid_fills_every_row_then_repeats(tmp_path, fake_fsdd):
+    code, data = _run(tmp_path, "vae-architecture", "--trials", "6", "--data", str(fake_fsdd),
+                      "--epochs-scale", "0.02", "--sampler", "grid")
+    assert code == 0
+    rows = [t["params"]["architecture"] for t in data["trials"] if t["state"] == "complete"]
+    assert len(rows) >= 6 and set(rows) == set(ARCHITECTURES)  # every row, then repeats

@@ -45,6 +45,7 @@ from audiodemo.search.study import (
     SAMPLERS,
     default_storage,
     finished,
+    make_sampler,
     open_study,
     record_command,
     results,
@@ -116,6 +117,9 @@ def run(args) -> int:
                            callbacks=[save, optuna.study.MaxTrialsCallback(
                                args.trials, states=FINISHED)])
             new = study.get_trials(deepcopy=False)[before:]
+            if not new:  # a grid sampler stops the study once its grid is used up
+                study.sampler = make_sampler("random", search, args.seed + len(study.trials))
+                continue
             if all(t.state == optuna.trial.TrialState.FAIL for t in new):
                 save(study, None)
                 raise ValueError(f"Every trial of this run failed ({len(new)}); the log "

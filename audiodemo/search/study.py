@@ -87,6 +87,8 @@ def results(study: optuna.Study, search: Search) -> dict:
     """The study as plain JSON-ready data: settings, figures and timings of every trial."""
     trials = []
     for t in study.get_trials(deepcopy=False):
+        if t.state == TrialState.WAITING:  # queued for a later run, not yet run
+            continue
         trials.append({
             "number": t.number, "state": t.state.name.lower(), "params": t.params,
             "value": _finite(t.value), "metrics": t.user_attrs.get("metrics", {}),
