@@ -9,7 +9,8 @@ import torch
 from audiodemo.melody.generate import (
     check_temperature,
     continue_melody,
-    sample_next,
+    draw,
+    tempered,
     transpose_symbols,
 )
 from audiodemo.melody.model import MelodyConfig, MelodyLSTM, MelodyModel
@@ -52,6 +53,10 @@ def test_bad_temperatures_are_refused(value):
 def test_bad_lengths_are_refused(model, bars):
     with pytest.raises(ValueError, match="Bars must be between 1 and 64"):
         continue_melody(model, SEED, bars, 1.0)
+
+
+def sample_next(logits, temperature, rng) -> int:
+    return int(draw(tempered(logits[None], temperature), rng)[0])
 
 
 def test_sampling_is_stable_for_huge_logits():

@@ -110,7 +110,9 @@ def test_step_features_equal_the_batch_features(context):
     ids = [0, 5, 1, 7, 1, 1, 10, 5, 1, 7, 1]
     full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]))
     for t in range(1, len(ids) + 1):
-        torch.testing.assert_close(net.next_features(ids[:t], 3, 2)[0, 0], full[0, t - 1])
+        step = net.features(torch.tensor([ids[:t]]), torch.tensor([3]), torch.tensor([2]),
+                            last_only=True)
+        torch.testing.assert_close(step[0, 0], full[0, t - 1])
 
 
 def test_the_cli_generates_numbered_midi_and_musicxml(tmp_path, monkeypatch, capsys):

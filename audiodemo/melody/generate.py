@@ -64,11 +64,6 @@ def draw(p: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
     return (cdf < u[:, None]).sum(dim=-1).clamp_max(p.shape[-1] - 1)
 
 
-def sample_next(logits: torch.Tensor, temperature: float, rng: np.random.Generator) -> int:
-    """One id from `logits / temperature` with a numerically stable softmax."""
-    return int(draw(tempered(logits[None], temperature), rng)[0])
-
-
 CANDIDATES = 32  # melodies written at once when the melody must end in its last bar
 
 

@@ -111,11 +111,6 @@ class MelodyLSTM(nn.Module):
                 parts.append(((index >= 0) & (back(index) == current)).float()[..., None])
         return torch.cat(parts, dim=-1)
 
-    def next_features(self, ids: list[int], bar_steps: int, pickup: int) -> torch.Tensor:
-        """The features of the last id alone, `(1, 1, inputs)`."""
-        return self.features(torch.tensor([ids]), torch.tensor([bar_steps]),
-                             torch.tensor([pickup]), last_only=True)
-
     def step(self, features: torch.Tensor, state=None):
         """Logits after `features` `(B, T, inputs)`, and the LSTM's state."""
         out, state = self.lstm(self.embed(features), state)
