@@ -27,6 +27,7 @@ from pathlib import Path
 
 import optuna
 import torch
+from optuna.trial import TrialState
 
 from audiodemo import fsdd
 from audiodemo.melody.corpus import DEFAULT_SOURCE, load_songs
@@ -40,12 +41,10 @@ from audiodemo.search.spaces import (
     suggest,
 )
 from audiodemo.search.study import (
-    FINISHED,
     RESULTS,
     SAMPLERS,
     default_storage,
     finished,
-    make_sampler,
     open_study,
     record_command,
     results,
@@ -108,23 +107,19 @@ def run(args) -> int:
     missing = args.trials - finished(study)
     if missing > 0:  # a command that only rewrites the results is not recorded
         record_command(study, "python -m audiodemo.search " + shlex.join(argv))
+    states = []  # of this run's trials
+    while missing > 0:  # one trial at a time; pruned and failed ones do not count
         if search.name == "vae-architecture":  # every row of Table 1, then even repeats
-            for architecture in next_architectures(study, missing):
-                study.enqueue_trial({"architecture": architecture})
-        while missing > 0:  # pruned trials do not count: go on until enough completed
-            before = len(study.trials)
-            study.optimize(objective, n_trials=missing, catch=(ValueError, RuntimeError),
-                           callbacks=[save, optuna.study.MaxTrialsCallback(
-                               args.trials, states=FINISHED)])
-            new = study.get_trials(deepcopy=False)[before:]
-            if not new:  # a grid sampler stops the study once its grid is used up
-                study.sampler = make_sampler("random", search, args.seed + len(study.trials))
-                continue
-            if all(t.state == optuna.trial.TrialState.FAIL for t in new):
-                save(study, None)
-                raise ValueError(f"Every trial of this run failed ({len(new)}); the log "
-                                 f"above says why")
-            missing = args.trials - finished(study)
+            study.enqueue_trial({"architecture": next_architectures(study, 1)[0]})
+        before = len(study.trials)
+        study.optimize(objective, n_trials=1, catch=(ValueError, RuntimeError),
+                       callbacks=[save])
+        states += [t.state for t in study.get_trials(deepcopy=False)[before:]]
+        if len(states) >= args.trials and all(s == TrialState.FAIL for s in states):
+            save(study, None)
+            raise ValueError(f"Every trial of this run failed ({len(states)}); the log "
+                             f"above says why")
+        missing = args.trials - finished(study)
     save(study, None)
     print(f"{finished(study)} completed trials in study {name!r}; results in {out.name}")
     return 0
