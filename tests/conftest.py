@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FAKE_MICROPHONE = ROOT / "assets" / "digit_7_jackson.wav"
 
 
+def played(path: str | None) -> tuple[int, np.ndarray] | None:
+    """What a tab's player holds: the sample rate and int16 samples of the WAV it points at."""
+    if path is None:
+        return None
+    import soundfile as sf
+
+    wave, rate = sf.read(path, dtype="int16")
+    return rate, wave
+
+
 def tone(freq: float = 440.0, seconds: float = 1.0, sample_rate: int = 22050) -> np.ndarray:
     """A half-scale sine, float32."""
     t = np.arange(int(seconds * sample_rate)) / sample_rate

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import MODELS, NO_NOISE, RECONSTRUCTION_LABELS, denoise
+from tests.conftest import played
 
 SPEECH = example("digits_31415_theo.wav")
 
@@ -16,7 +17,7 @@ SPEECH = example("digits_31415_theo.wav")
 @pytest.mark.parametrize("model", list(MODELS))
 def test_denoise_returns_players_figure_and_scores_at_the_model_rate(model):
     noisy, clean, figure, report = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
-    (rate_a, a), (rate_b, b) = noisy, clean
+    (rate_a, a), (rate_b, b) = played(noisy), played(clean)
     assert rate_a == rate_b and f"{rate_a} Hz" in report
     assert a.dtype == b.dtype == np.int16 and a.shape == b.shape
     assert isinstance(figure, Figure) and len(figure.axes) == 4  # clean, noisy, denoised, bar
@@ -27,12 +28,14 @@ def test_every_reconstruction_and_noise_type_runs():
     outputs = {}
     for recon in RECONSTRUCTION_LABELS:
         noisy, denoised, _, report = denoise(SPEECH, "pink", 0, "Ours: U-Net mask", recon, 0.5)
+        noisy, denoised = played(noisy), played(denoised)
         assert denoised[1].shape == noisy[1].shape and "| denoised |" in report
         outputs[recon] = denoised[1]
     first, *others = outputs.values()
     assert all(not np.array_equal(first, other) for other in others)  # the phase differs
     for noise in ["brown", "babble", "hum"]:
         noisy, denoised, _, _ = denoise(SPEECH, noise, 10, "Ours: U-Net mask", "Noisy phase", 1.0)
+        noisy, denoised = played(noisy), played(denoised)
         assert np.abs(denoised[1].astype(float)).mean() < np.abs(noisy[1].astype(float)).mean()
 
 
@@ -44,7 +47,7 @@ def test_a_mix_louder_than_full_scale_is_turned_down_not_clipped(tmp_path):
     save_wav(path, 1.95 * tone(200, 1.0, 8000), 8000)  # a sine peaking at 0.975
     noisy, _, _, report = denoise(str(path), "white", -5, "Ours: U-Net mask", "Noisy phase", 1.0)
     assert "turned down by" in report and "SNR is unchanged" in report
-    assert np.abs(noisy[1]).max() < 32767  # no sample pinned at full scale
+    assert np.abs(played(noisy)[1]).max() < 32767  # no sample pinned at full scale
 
 
 def test_without_added_noise_there_is_no_reference_and_no_scores():
@@ -53,9 +56,13 @@ def test_without_added_noise_there_is_no_reference_and_no_scores():
     assert "no scores" in report and len(figure.axes) == 3
 
 
+def noisy_samples(seed):
+    return played(denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0,
+                          seed=seed)[0])[1]
+
+
 def test_the_same_seed_gives_the_same_noise():
-    a = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=3)[0][1]
-    b = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=3)[0][1]
+    a, b = noisy_samples(3), noisy_samples(3)
     assert np.array_equal(a, b)
 
 
@@ -83,6 +90,5 @@ def test_nonsense_seeds_are_messages(seed):
 
 
 def test_an_empty_seed_box_means_seed_zero():
-    a = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=None)[0][1]
-    b = denoise(SPEECH, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0, seed=0)[0][1]
+    a, b = noisy_samples(None), noisy_samples(0)
     assert np.array_equal(a, b)

@@ -13,6 +13,7 @@ from audiodemo.melody.model import load_melody
 from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.ui import melody_tab
+from tests.conftest import played
 from tests.melody_songs import bar_songs
 
 
@@ -61,7 +62,7 @@ def test_generate_returns_scores_audio_files_symbols_and_figures(tab):
     scores, audio, files, symbols, report = melody_tab.generate(
         seed.name, "", False, 1.0, 2, "G", 120, 2, 7)
     assert scores.count("<svg") >= 2 and "Variation 2" in scores
-    rate, wave = audio
+    rate, wave = played(audio)
     assert rate == 22050 and wave.dtype == np.int16 and len(wave) > 0
     assert sorted(p.rsplit("/", 1)[1] for p in files) == [
         "melody-1.mid", "melody-1.musicxml", "melody-2.mid", "melody-2.musicxml"]

@@ -15,7 +15,14 @@ import torch
 import app
 from audiodemo.checkpoint import load_checkpoint
 from audiodemo.melody.model import load_melody
-from audiodemo.ui import denoise_tab, experiments_tab, latent_tab, melody_tab, spectrogram_tab
+from audiodemo.ui import (
+    denoise_tab,
+    experiments_tab,
+    latent_tab,
+    melody_tab,
+    outputs,
+    spectrogram_tab,
+)
 from audiodemo.ui.common import example
 
 
@@ -83,12 +90,28 @@ def test_the_server_refuses_an_upload_over_the_limit(app_url):
     assert small.status_code == 200
 
 
-def test_old_melody_outputs_are_removed(tmp_path, monkeypatch):
-    monkeypatch.setattr(melody_tab, "OUTPUT_ROOT", tmp_path)
+def test_old_outputs_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(outputs, "OUTPUT_ROOT", tmp_path)
     old = tmp_path / "old-request"
     old.mkdir()
     (old / "melody-1.mid").write_bytes(b"MThd")
-    hours_ago = time.time() - 2 * melody_tab.KEEP_SECONDS
+    hours_ago = time.time() - 2 * outputs.KEEP_SECONDS
     os.utime(old, (hours_ago, hours_ago))
-    melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)
+    files = melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[2]
     assert not old.exists() and len(list(tmp_path.iterdir())) == 1
+    assert all(Path(f).parent.parent == tmp_path for f in files)
+
+
+def test_a_player_is_a_new_file_and_never_rewrites_an_old_one(tmp_path, monkeypatch):
+    """Gradio rewrites a cached array in place on every request, and a browser fetching it
+    then gets an empty file; our players are files written once (see `ui/outputs`)."""
+    monkeypatch.setattr(outputs, "OUTPUT_ROOT", tmp_path)
+    first = denoise_tab.denoise(example("digit_7_jackson.wav"), "white", 5, "Ours: U-Net mask",
+                                "Noisy phase", 1.0, 0)[0]
+    before = os.stat(first)
+    second = denoise_tab.denoise(example("digit_7_jackson.wav"), "white", 5,
+                                 "Ours: U-Net mask", "Noisy phase", 1.0, 0)[0]
+    after = os.stat(first)
+    assert second != first and Path(first).read_bytes() == Path(second).read_bytes()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert Path(first).is_relative_to(tmp_path) and Path(second).is_relative_to(tmp_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 
-from audiodemo.audio import to_int16
+from audiodemo.ui.outputs import wav_file
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 
@@ -40,6 +40,7 @@ def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float
     return wave * (peak / top), 20 * np.log10(top / peak)
 
 
-def player(wave: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
-    """What `gr.Audio` plays unchanged: int16, so loudness differences stay audible."""
-    return sample_rate, to_int16(wave)
+def player(wave: np.ndarray, sample_rate: int) -> str:
+    """What `gr.Audio` plays unchanged: a 16-bit WAV (no peak normalisation, so loudness
+    differences stay audible) written once into a fresh folder (see `outputs`)."""
+    return wav_file(wave, sample_rate)

@@ -9,10 +9,7 @@ Seeds come from held-out songs (bundled in `assets/melody_corpus.npz`) or are ty
 from __future__ import annotations
 
 import functools
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import gradio as gr
 
@@ -39,12 +36,11 @@ from audiodemo.melody.render import (
     write_midi,
 )
 from audiodemo.melody.symbols import parse_seed
-from audiodemo.ui.common import ASSETS, player, user_errors
+from audiodemo.ui.common import ASSETS, user_errors
+from audiodemo.ui.outputs import output_dir, wav_file
 
 TYPED = "(type a seed below)"
 MAX_VARIATIONS = 4
-OUTPUT_ROOT = Path(tempfile.gettempdir()) / "audiodemo-melody"
-KEEP_SECONDS = 3600  # output folders older than this are removed
 
 INTRO = """
 An **LSTM** reads a melody one sixteenth note at a time (a pitch where a note starts, `_` while
@@ -106,16 +102,6 @@ def preview(seed_name: str, typed: str = "", minor: bool = False) -> str:
                                         pickup=song.pickup)), width=900)
 
 
-def _output_dir() -> Path:
-    """A fresh folder for this request's files; folders older than an hour are removed."""
-    OUTPUT_ROOT.mkdir(exist_ok=True)
-    now = time.time()
-    for old in OUTPUT_ROOT.iterdir():
-        if now - old.stat().st_mtime > KEEP_SECONDS:
-            shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
-
-
 def _whole(value, name: str, lo: int, hi: int) -> int:
     if value is None or value != int(value) or not lo <= value <= hi:
         raise ValueError(f"{name} must be a whole number from {lo} to {hi}, got {value}.")
@@ -137,7 +123,7 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
     if not 30 <= float(tempo) <= 240:
         raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
     is_minor = "minor" in song.key
-    model, folder = get_model(), _output_dir()
+    model, folder = get_model(), output_dir()
     longer = 2 * song.steps_per_bar + 1  # more than two bars
     avoid = ((lambda symbols: get_copies().copies(symbols, longer))
              if end_in_last_bar and avoid_copies else None)
@@ -165,7 +151,7 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
                     + f" {_ending(melody, bool(end_in_last_bar))} |")
         if audio is None:
             wave, synth = synthesize(symbols, tempo)
-            audio = player(wave, SAMPLE_RATE)
+            audio = wav_file(wave, SAMPLE_RATE, folder, "melody-1.wav")
     seconds = time.perf_counter() - start
     table = "\n".join([
         "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "

@@ -1,0 +1,44 @@
+"""Where the tabs write the files they hand to the page: a fresh folder per request.
+
+Gradio serves outputs from its cache, named by a hash of their content. Handed a numpy array,
+`gr.Audio` writes that cache file in place on every call, so when two users get the same
+sound (the same example, the same seed) one request rewrites the file while the other's
+browser is downloading it, and that download breaks off empty. Handed a path, Gradio copies
+the file under a temporary name and renames it into place, once. So every player here is a
+WAV file written once into its request's own folder; folders older than an hour are removed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from audiodemo.audio import save_wav
+
+OUTPUT_ROOT = Path(tempfile.gettempdir()) / "audiodemo-outputs"
+KEEP_SECONDS = 3600  # output folders older than this are removed
+
+
+def output_dir() -> Path:
+    """A fresh folder for one request's files, after removing folders older than an hour."""
+    OUTPUT_ROOT.mkdir(exist_ok=True)
+    now = time.time()
+    for old in OUTPUT_ROOT.iterdir():
+        try:
+            if now - old.stat().st_mtime > KEEP_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+        except FileNotFoundError:  # another request removed it first
+            pass
+    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
+
+
+def wav_file(wave: np.ndarray, sample_rate: int, folder: Path | None = None,
+             name: str = "audio.wav") -> str:
+    """`wave` as a 16-bit WAV in `folder` (a fresh one by default); its path."""
+    path = (folder or output_dir()) / name
+    save_wav(path, wave, sample_rate)
+    return str(path)
