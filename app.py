@@ -14,6 +14,7 @@ from audiodemo.ui.denoise_tab import build_denoise_tab
 from audiodemo.ui.experiments_tab import build_experiments_tab
 from audiodemo.ui.latent_tab import build_latent_tab
 from audiodemo.ui.melody_tab import build_melody_tab
+from audiodemo.ui.memory import settle_heap
 from audiodemo.ui.spectrogram_tab import build_spectrogram_tab
 
 TITLE = "audiodemo: machine learning for audio"
@@ -59,6 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    settle_heap()  # freed arrays go back to the system: memory stays flat under load
     demo = build_demo()
     demo.queue(default_concurrency_limit=2, max_size=MAX_QUEUE).launch(
         server_name=args.host, server_port=args.port, share=args.share, **launch_options()
