@@ -48,6 +48,11 @@ def launch_options() -> dict:
     return dict(max_file_size=MAX_FILE_SIZE, allowed_paths=[str(ASSETS)])
 
 
+def queue_options(max_size: int = MAX_QUEUE) -> dict:
+    """Arguments of `queue()`: two model calls at a time, at most `max_size` waiting."""
+    return dict(default_concurrency_limit=2, max_size=max_size)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line: where to serve (this computer only, unless `--host` says)."""
     parser = argparse.ArgumentParser(description=TITLE)
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     settle_heap()  # freed arrays go back to the system: memory stays flat under load
     demo = build_demo()
-    demo.queue(default_concurrency_limit=2, max_size=MAX_QUEUE).launch(
+    demo.queue(**queue_options()).launch(
         server_name=args.host, server_port=args.port, share=args.share, **launch_options()
     )
 

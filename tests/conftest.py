@@ -52,7 +52,7 @@ def app_url():
     import app
 
     demo = app.build_demo()
-    _, url, _ = demo.queue().launch(
+    _, url, _ = demo.queue(**app.queue_options()).launch(
         prevent_thread_lock=True, quiet=True, **app.launch_options()
     )
     yield url

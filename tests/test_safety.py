@@ -115,3 +115,30 @@ def test_a_player_is_a_new_file_and_never_rewrites_an_old_one(tmp_path, monkeypa
     assert second != first and Path(first).read_bytes() == Path(second).read_bytes()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert Path(first).is_relative_to(tmp_path) and Path(second).is_relative_to(tmp_path)
+
+
+def test_a_full_queue_turns_requests_away_and_keeps_serving():
+    """Requests beyond the queue's size get a message at once instead of waiting for ever."""
+    from gradio_client import Client, handle_file
+
+    demo = app.build_demo()
+    _, url, _ = demo.queue(**app.queue_options(max_size=1)).launch(
+        prevent_thread_lock=True, quiet=True, **app.launch_options())
+    try:
+        args = (handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: U-Net mask",
+                "Noisy phase", 1.0, 0)
+        client = Client(url, verbose=False)
+        jobs = [client.submit(*args, api_name="/denoise") for _ in range(8)]
+        outcomes = []
+        for job in jobs:
+            try:
+                job.result(timeout=120)
+                outcomes.append("done")
+            except Exception as err:  # noqa: BLE001 - the refusal's type is the client's
+                outcomes.append(str(err))
+        refused = [o for o in outcomes if o != "done"]
+        assert refused and all("queue is full" in o.lower() for o in refused), outcomes
+        assert "done" in outcomes
+        assert client.predict(*args, api_name="/denoise")[3]  # and the next one is served
+    finally:
+        demo.close()
