@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import threading
 import time
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
 
 
+@functools.cache
 def _libc():
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -44,7 +46,7 @@ def settle_heap(arenas: int = 2, trim_every: float | None = 5.0) -> bool:
         def trimmer() -> None:
             while True:
                 time.sleep(trim_every)
-                libc.malloc_trim(0)
+                hand_back()
 
         threading.Thread(target=trimmer, name="malloc-trim", daemon=True).start()
     return bool(libc.mallopt(M_ARENA_MAX, arenas))
