@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 import numpy as np
 import pytest
@@ -18,6 +20,7 @@ SPEECH = example("digits_31415_theo.wav")
 def test_denoise_returns_players_figure_and_scores_at_the_model_rate(model):
     noisy, clean, figure, report = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
     (rate_a, a), (rate_b, b) = played(noisy), played(clean)
+    assert (Path(noisy).name, Path(clean).name) == ("noisy.wav", "denoised.wav")  # downloads
     assert rate_a == rate_b and f"{rate_a} Hz" in report
     assert a.dtype == b.dtype == np.int16 and a.shape == b.shape
     assert isinstance(figure, Figure) and len(figure.axes) == 4  # clean, noisy, denoised, bar

@@ -40,7 +40,8 @@ def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float
     return wave * (peak / top), 20 * np.log10(top / peak)
 
 
-def player(wave: np.ndarray, sample_rate: int) -> str:
+def player(wave: np.ndarray, sample_rate: int, name: str = "audio.wav") -> str:
     """What `gr.Audio` plays unchanged: a 16-bit WAV (no peak normalisation, so loudness
-    differences stay audible) written once into a fresh folder (see `outputs`)."""
-    return wav_file(wave, sample_rate)
+    differences stay audible) written once into a fresh folder (see `outputs`); `name` is
+    what a download of it is called."""
+    return wav_file(wave, sample_rate, name=name)

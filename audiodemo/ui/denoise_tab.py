@@ -100,7 +100,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
               f"{len(wave) / rate:.1f} s denoised in {seconds:.2f} s on this CPU.{note}\n\n")
     report += (_metrics_table(clean, wave, out, rate) if clean is not None else
                "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
-    return player(wave, rate), player(out, rate), figure, report
+    return player(wave, rate, "noisy.wav"), player(out, rate, "denoised.wav"), figure, report
 
 
 def build_denoise_tab() -> None:

@@ -170,7 +170,7 @@ def decode_point(model: str, x, y, file: str | None = None):
             wave = audio.wave(file)
             x_in = model_inputs(ckpt, [wave])
             clip = output_magnitude(x_in, None, ckpt.preprocessing["features"], None, cfg)[0]
-            original = player(wave, audio.sample_rate)
+            original = player(wave, audio.sample_rate, "recording.wav")
             shown, origin = {"recording (model input)": clip, f"{model} reconstruction": mag}, ""
         caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]} "
                    f"({codes.split[i]} split), code z = ({z[0]:.2f}, {z[1]:.2f}).{origin}")
@@ -191,7 +191,7 @@ def decode_point(model: str, x, y, file: str | None = None):
                    f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
                    f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
     sound, down = turned_down(to_audio(ckpt, mag, GL_ITERS))
-    decoded = player(sound, cfg.sample_rate)
+    decoded = player(sound, cfg.sample_rate, "decoded.wav")
     caption += (f" Sound from the decoded magnitude by {GL_ITERS} iterations of fast "
                 f"Griffin-Lim from random phase, at {cfg.sample_rate} Hz.")
     if down:
@@ -219,7 +219,8 @@ def _denoiser_reconstruction(model: str, file: str | None):
                f"two principal components of its 64-D code ({z[0]:.3g}, {z[1]:.3g}). The "
                f"output is the paper's denoiser run on the clean recording at {cfg.sample_rate} "
                f"Hz (0.55 s windows, the noisy phase): what its code keeps of the digit.")
-    return (player(wave, audio.sample_rate), player(out, cfg.sample_rate),
+    return (player(wave, audio.sample_rate, "recording.wav"),
+            player(out, cfg.sample_rate, "output.wav"),
             pair_figure(shown, cfg), caption)
 
 
@@ -257,7 +258,7 @@ def interpolate(model: str, file_a: str, file_b: str, steps):
                                         for p in (to_audio(ckpt, m, GL_ITERS), gap)]))
     labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
         file_b.removesuffix(".wav")]
-    return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate)
+    return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate, "walk.wav")
 
 
 @user_errors

@@ -94,8 +94,8 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method):
         summary += f" Only the first {PHASE_MAX_SECONDS:g} s are rebuilt."
     curves = {m: r.convergence for m, r in results.items()}
     return (
-        player(wave, sr),
-        player(chosen.wave.numpy(), sr),
+        player(wave, sr, "original.wav"),
+        player(chosen.wave.numpy(), sr, "rebuilt.wav"),
         convergence_figure(curves, highlight=method),
         summary,
     )
