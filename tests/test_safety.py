@@ -92,6 +92,7 @@ def test_the_server_refuses_an_upload_over_the_limit(app_url):
 
 def test_old_outputs_are_removed(tmp_path, monkeypatch):
     monkeypatch.setattr(outputs, "OUTPUT_ROOT", tmp_path)
+    monkeypatch.setattr(outputs, "_last_clean", time.time() - outputs.CLEAN_EVERY)  # a minute on
     old = tmp_path / "old-request"
     old.mkdir()
     (old / "melody-1.mid").write_bytes(b"MThd")
@@ -100,6 +101,10 @@ def test_old_outputs_are_removed(tmp_path, monkeypatch):
     files = melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[2]
     assert not old.exists() and len(list(tmp_path.iterdir())) == 1
     assert all(Path(f).parent.parent == tmp_path for f in files)
+    old.mkdir()  # within the minute nobody looks again
+    os.utime(old, (hours_ago, hours_ago))
+    melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)
+    assert old.exists()
 
 
 def test_a_player_is_a_new_file_and_never_rewrites_an_old_one(tmp_path, monkeypatch):

@@ -21,18 +21,24 @@ from audiodemo.audio import save_wav
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "audiodemo-outputs"
 KEEP_SECONDS = 3600  # output folders older than this are removed
+CLEAN_EVERY = 60  # seconds between looks for old folders (a busy hour leaves thousands)
+_last_clean = 0.0
 
 
 def output_dir() -> Path:
-    """A fresh folder for one request's files, after removing folders older than an hour."""
+    """A fresh folder for one request's files; at most once a minute, folders older than an
+    hour are removed first."""
+    global _last_clean
     OUTPUT_ROOT.mkdir(exist_ok=True)
     now = time.time()
-    for old in OUTPUT_ROOT.iterdir():
-        try:
-            if now - old.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(old, ignore_errors=True)
-        except FileNotFoundError:  # another request removed it first
-            pass
+    if now - _last_clean >= CLEAN_EVERY:
+        _last_clean = now
+        for old in OUTPUT_ROOT.iterdir():
+            try:
+                if now - old.stat().st_mtime > KEEP_SECONDS:
+                    shutil.rmtree(old, ignore_errors=True)
+            except FileNotFoundError:  # another request removed it first
+                pass
     return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
 
 
