@@ -6,6 +6,9 @@ This file only wires tabs together and launches; every tab lives in `audiodemo/u
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
+from pathlib import Path
 
 import gradio as gr
 
@@ -53,6 +56,14 @@ def queue_options(max_size: int = MAX_QUEUE) -> dict:
     return dict(default_concurrency_limit=2, max_size=max_size)
 
 
+def gradio_cache(port: int) -> str:
+    """This server's own folder for Gradio's cached uploads and outputs. Gradio's default is
+    shared by every app on the computer, and a server that stops deletes its cached files,
+    also those another server is still serving (measured: a test run beside the load test
+    made its requests fail with "No audio file")."""
+    return str(Path(tempfile.gettempdir()) / "audiodemo-gradio" / str(port))
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line: where to serve (this computer only, unless `--host` says)."""
     parser = argparse.ArgumentParser(description=TITLE)
@@ -66,6 +77,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     settle_heap()  # freed arrays go back to the system: memory stays flat under load
+    os.environ.setdefault("GRADIO_TEMP_DIR", gradio_cache(args.port))
     demo = build_demo()
     demo.queue(**queue_options()).launch(
         server_name=args.host, server_port=args.port, share=args.share, **launch_options()

@@ -76,6 +76,19 @@ def test_the_server_binds_this_computer_only_unless_told():
     assert app.parse_args(["--host", "0.0.0.0"]).host == "0.0.0.0"
 
 
+def test_each_server_caches_uploads_and_outputs_in_its_own_folder(monkeypatch):
+    """A server that stops deletes its cached files: another app's must not be among them."""
+    import gradio as gr
+
+    seen = {}
+    monkeypatch.setenv("GRADIO_TEMP_DIR", "")  # restored after the test
+    monkeypatch.delenv("GRADIO_TEMP_DIR")
+    monkeypatch.setattr(gr.Blocks, "launch", lambda demo, **kw: seen.update(
+        folders={block.GRADIO_CACHE for block in demo.blocks.values()}))
+    app.main(["--port", "7999"])
+    assert seen["folders"] == {app.gradio_cache(7999)} != {app.gradio_cache(7860)}
+
+
 def test_gradio_cleans_its_cached_files():
     assert app.build_demo().delete_cache == app.DELETE_CACHE
 
