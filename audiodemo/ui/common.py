@@ -1,4 +1,4 @@
-"""Helpers shared by the tabs: example files, error messages, players."""
+"""Helpers shared by the tabs: example files, error messages, loudness."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
-
-from audiodemo.ui.outputs import wav_file
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 
@@ -39,9 +37,3 @@ def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float
         return wave, 0.0
     return wave * (peak / top), 20 * np.log10(top / peak)
 
-
-def player(wave: np.ndarray, sample_rate: int, name: str = "audio.wav") -> str:
-    """What `gr.Audio` plays unchanged: a 16-bit WAV (no peak normalisation, so loudness
-    differences stay audible) written once into a fresh folder (see `outputs`); `name` is
-    what a download of it is called."""
-    return wav_file(wave, sample_rate, name=name)

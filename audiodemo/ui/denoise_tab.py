@@ -19,7 +19,8 @@ from audiodemo.denoiser import Denoiser
 from audiodemo.metrics import quality
 from audiodemo.noise import NOISE_TYPES, add_noise
 from audiodemo.plots import comparison_figure
-from audiodemo.ui.common import example, player, turned_down, user_errors
+from audiodemo.ui.common import example, turned_down, user_errors
+from audiodemo.ui.outputs import player
 from audiodemo.view import shared_db_views
 
 MODELS = {

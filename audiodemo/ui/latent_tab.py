@@ -33,8 +33,9 @@ from audiodemo.latent import (
 from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
-from audiodemo.ui.common import ASSETS, player, turned_down, user_errors
+from audiodemo.ui.common import ASSETS, turned_down, user_errors
 from audiodemo.ui.denoise_tab import get_denoiser
+from audiodemo.ui.outputs import player
 
 TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
 VIEWS = {

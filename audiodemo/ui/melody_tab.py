@@ -37,7 +37,7 @@ from audiodemo.melody.render import (
 )
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.ui.common import ASSETS, user_errors
-from audiodemo.ui.outputs import output_dir, wav_file
+from audiodemo.ui.outputs import output_dir, player
 
 TYPED = "(type a seed below)"
 MAX_VARIATIONS = 4
@@ -151,7 +151,7 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
                     + f" {_ending(melody, bool(end_in_last_bar))} |")
         if audio is None:
             wave, synth = synthesize(symbols, tempo)
-            audio = wav_file(wave, SAMPLE_RATE, folder, "melody-1.wav")
+            audio = player(wave, SAMPLE_RATE, "melody-1.wav", folder)
     seconds = time.perf_counter() - start
     table = "\n".join([
         "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "

@@ -1,11 +1,12 @@
-"""Where the tabs write the files they hand to the page: a fresh folder per request.
+"""Where the tabs write the files they hand to the page: each in a fresh folder.
 
 Gradio serves outputs from its cache, named by a hash of their content. Handed a numpy array,
 `gr.Audio` writes that cache file in place on every call, so when two users get the same
 sound (the same example, the same seed) one request rewrites the file while the other's
 browser is downloading it, and that download breaks off empty. Handed a path, Gradio copies
 the file under a temporary name and renames it into place, once. So every player here is a
-WAV file written once into its request's own folder; folders older than an hour are removed.
+WAV file written once into a folder of its own (or its request's, where a tab writes several
+files together); folders older than an hour are removed.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ def output_dir() -> Path:
     return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
 
 
-def wav_file(wave: np.ndarray, sample_rate: int, folder: Path | None = None,
-             name: str = "audio.wav") -> str:
-    """`wave` as a 16-bit WAV in `folder` (a fresh one by default); its path."""
+def player(wave: np.ndarray, sample_rate: int, name: str = "audio.wav",
+           folder: Path | None = None) -> str:
+    """What `gr.Audio` plays unchanged: `wave` as a 16-bit WAV (no peak normalisation, so
+    loudness differences stay audible) called `name` (what a download is called), written
+    once into `folder` (a fresh one by default); its path."""
     path = (folder or output_dir()) / name
     save_wav(path, wave, sample_rate)
     return str(path)

@@ -15,7 +15,8 @@ from audiodemo.interactive import spectrogram_plotly
 from audiodemo.phase import METHODS, griffin_lim
 from audiodemo.plots import convergence_figure, spectrogram_figure, waveform_figure
 from audiodemo.spectrogram import WINDOWS, SpectrogramConfig, stft
-from audiodemo.ui.common import example, player, user_errors
+from audiodemo.ui.common import example, user_errors
+from audiodemo.ui.outputs import player
 from audiodemo.view import SCALES, resolution_text, spectrogram_view
 
 FRAME_SIZES = [128, 256, 512, 1024, 2048, 4096]
