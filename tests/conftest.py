@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -19,8 +20,6 @@ def played(path: str | None) -> tuple[int, np.ndarray] | None:
     """What a tab's player holds: the sample rate and int16 samples of the WAV it points at."""
     if path is None:
         return None
-    import soundfile as sf
-
     wave, rate = sf.read(path, dtype="int16")
     return rate, wave
 

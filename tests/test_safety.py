@@ -83,6 +83,7 @@ def test_each_server_caches_uploads_and_outputs_in_its_own_folder(monkeypatch):
     seen = {}
     monkeypatch.setenv("GRADIO_TEMP_DIR", "")  # restored after the test
     monkeypatch.delenv("GRADIO_TEMP_DIR")
+    monkeypatch.setattr(app, "settle_heap", lambda: True)  # no trimming thread in the tests
     monkeypatch.setattr(gr.Blocks, "launch", lambda demo, **kw: seen.update(
         folders={block.GRADIO_CACHE for block in demo.blocks.values()}))
     app.main(["--port", "7999"])
