@@ -9,7 +9,8 @@ threads, each with its own gradio_client, send a mix of `/spectrogram`, `/denois
 `/generate` requests back to back until both `--seconds` have passed and `--requests` have
 finished.
 Prints a Markdown table for BENCHMARKS.md: requests, failures and p50/p95 latency per
-endpoint, and the server's memory after warm-up, halfway and at the end.
+endpoint, and the server's memory after one request to each endpoint, after the warm-up
+round, halfway and at the end.
 """
 
 from __future__ import annotations

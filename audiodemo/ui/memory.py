@@ -3,11 +3,12 @@
 glibc gives each thread that meets a busy heap an arena of its own (up to eight per core)
 and keeps the memory that requests free inside those arenas instead of handing it back.
 Measured on the app's three handlers, two requests at a time in a pool of 40 threads (as
-Gradio runs them): the first concurrent requests took the process from 632 to 864-910 MB,
-which it then kept. Two arenas and handing free pages back every few seconds
-(`malloc_trim`) hold it near 680 MB, for about 3 % more time per request; a fixed 1 MB or
-128 kB mmap threshold did as well for memory but cost 14 % and 27 %. Other C libraries
-(macOS, musl) have no `mallopt`; there this does nothing.
+Gradio runs them), 300 calls: the first concurrent requests took the process from 632 to
+864-910 MB, which it then kept. Two arenas and `malloc_trim` after every call held it at
+677 MB in 59 s against 55-58 s; fixed mmap thresholds (1 MB, 128 kB) held it as low but
+took 63 and 70 s. The server trims every few seconds instead: under the load test it ended
+at 817 MB against 927 MB before (BENCHMARKS.md, "Load"). Other C libraries (macOS, musl)
+have no `mallopt`; there this does nothing.
 """
 
 from __future__ import annotations
