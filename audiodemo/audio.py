@@ -48,11 +48,11 @@ def load_audio(
         wave = _to_float(samples)
     else:
         wave, rate = _read_file(Path(source), max_seconds)
+    if not np.all(np.isfinite(wave)):  # before mixing, where +inf and -inf would make NaN
+        raise ValueError("The audio contains NaN or infinite samples.")
     wave = _downmix(wave)
     if wave.size == 0:
         raise ValueError("The audio is empty: it has no samples.")
-    if not np.all(np.isfinite(wave)):
-        raise ValueError("The audio contains NaN or infinite samples.")
     if sample_rate is not None and sample_rate != rate:
         _check_rate(sample_rate)
         wave = librosa.resample(wave, orig_sr=rate, target_sr=sample_rate)
