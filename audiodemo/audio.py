@@ -2,9 +2,10 @@
 
 `load_audio` accepts a path to a WAV, FLAC, OGG or MP3 file (read by soundfile, whose wheel
 bundles libsndfile) or a Gradio `(sample_rate, array)` tuple, downmixes to mono, converts
-integer samples to [-1, 1] and resamples (soxr, through librosa). Bad input raises `ValueError`
-with a message a user can act on. `to_int16` goes the other way, for players that must keep
-loudness differences audible.
+integer samples to [-1, 1] and resamples (soxr, through librosa); `load_excerpt` does the same
+but keeps the first seconds of a sound that is too long instead of refusing it. Bad input
+raises `ValueError` with a message a user can act on. `to_int16` goes the other way, for
+players that must keep loudness differences audible.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ AudioSource = str | os.PathLike | tuple[int, np.ndarray]
 def load_audio(
     source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS
 ) -> tuple[np.ndarray, int]:
-    """Read audio as mono float32.
+    """Read audio as mono float32, refusing anything longer than `max_seconds`.
 
     Args:
         source: a file path, or a `(sample_rate, samples)` tuple as Gradio's numpy audio gives:
@@ -40,14 +41,35 @@ def load_audio(
     Raises:
         ValueError: unreadable, empty, too long, non-finite, or an implausible sample rate.
     """
+    wave, rate, cut = load_excerpt(source, sample_rate, max_seconds)
+    if cut is not None:
+        _check_duration(cut, max_seconds)
+    return wave, rate
+
+
+def load_excerpt(
+    source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS
+) -> tuple[np.ndarray, int, float | None]:
+    """The first `max_seconds` of a sound as mono float32: `load_audio` that cuts, not refuses.
+
+    Only the kept samples are decoded, so an hour-long file costs what its first minute does.
+
+    Returns:
+        `(wave, sample_rate, cut)`: `cut` is None when the whole sound fitted, else the
+        source's duration in seconds (`inf` where a file's header does not say).
+
+    Raises:
+        ValueError: unreadable, empty, non-finite, or an implausible sample rate.
+    """
     if isinstance(source, tuple):
         rate, samples = source
         samples = np.asarray(samples)
         _check_rate(rate)
-        _check_duration(samples.shape[0] / rate, max_seconds)
-        wave = _to_float(samples)
+        keep = int(max_seconds * rate)
+        cut = samples.shape[0] / rate if samples.shape[0] > keep else None
+        wave = _to_float(samples[:keep])
     else:
-        wave, rate = _read_file(Path(source), max_seconds)
+        wave, rate, cut = _read_file(Path(source), max_seconds)
     if not np.all(np.isfinite(wave)):  # before mixing, where +inf and -inf would make NaN
         raise ValueError("The audio contains NaN or infinite samples.")
     wave = _downmix(wave)
@@ -57,11 +79,12 @@ def load_audio(
         _check_rate(sample_rate)
         wave = librosa.resample(wave, orig_sr=rate, target_sr=sample_rate)
         rate = sample_rate
-    return wave.astype(np.float32, copy=False), int(rate)
+    return wave.astype(np.float32, copy=False), int(rate), cut
 
 
-def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int]:
-    """Decode a file after checking it exists, is audio and is not too long."""
+def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int, float | None]:
+    """Decode at most the first `max_seconds` of a file after checking it exists and is
+    audio; also its duration where it was longer (see `load_excerpt`)."""
     if not path.is_file():
         raise ValueError(f"No audio file at {path.name!r}.")
     if path.stat().st_size == 0:
@@ -72,15 +95,16 @@ def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int]:
         raise ValueError(f"Could not read {path.name!r}: not a {FORMATS} file "
                          f"({_without_path(err, path)}).") from None
     _check_rate(info.samplerate)
-    if info.frames > 0:  # MP3 and some OGG files report no length before decoding
-        _check_duration(info.frames / info.samplerate, max_seconds)
-    try:
-        wave, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    keep = int(max_seconds * info.samplerate)
+    try:  # one sample more than kept tells a file without a length that it went on
+        wave, rate = sf.read(str(path), frames=keep + 1, dtype="float32", always_2d=True)
     except Exception as err:
         raise ValueError(f"Could not decode {path.name!r}: the file is damaged "
                          f"({_without_path(err, path)}).") from None
-    _check_duration(wave.shape[0] / rate, max_seconds)
-    return wave, rate
+    if wave.shape[0] <= keep:
+        return wave, rate, None
+    # MP3 and some OGG files report no length before decoding
+    return wave[:keep], rate, info.frames / rate if info.frames > keep else float("inf")
 
 
 def _without_path(err: Exception, path: Path) -> str:
@@ -117,9 +141,8 @@ def _check_rate(rate: int) -> None:
 
 def _check_duration(seconds: float, max_seconds: float) -> None:
     if seconds > max_seconds:
-        raise ValueError(
-            f"The audio is {seconds:.1f} s long; the limit is {max_seconds:g} s. Trim it first."
-        )
+        length = "longer" if seconds == float("inf") else f"{seconds:.1f} s long"
+        raise ValueError(f"The audio is {length}; the limit is {max_seconds:g} s. Trim it first.")
 
 
 def to_int16(wave: np.ndarray) -> np.ndarray:

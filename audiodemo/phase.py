@@ -11,6 +11,7 @@ complex initial value, re-applies that initial phase at every iteration.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -28,7 +29,7 @@ class GriffinLimResult:
     returned wave's and `convergence[0]` that of the starting phase.
     """
 
-    wave: torch.Tensor  # (..., T)
+    wave: torch.Tensor | None  # (..., T); None while iterating (`griffin_lim_steps`)
     convergence: list[float]
 
 
@@ -77,6 +78,27 @@ def griffin_lim(
     Returns:
         The wave and the spectral convergence of each iterate, `n_iter + 1` values.
     """
+    steps = griffin_lim_steps(mag, cfg, n_iter, method, momentum, init_phase, length, generator)
+    for result in steps:
+        pass
+    return result
+
+
+def griffin_lim_steps(
+    mag: torch.Tensor,
+    cfg: SpectrogramConfig,
+    n_iter: int = 32,
+    method: str = "fast",
+    momentum: float = 0.99,
+    init_phase: torch.Tensor | None = None,
+    length: int | None = None,
+    generator: torch.Generator | None = None,
+) -> Iterator[GriffinLimResult]:
+    """`griffin_lim` one iteration at a time, so a caller can report progress or stop.
+
+    Yields `n_iter` partial results (`wave` None, `convergence` so far), then the final one:
+    the same wave and curve `griffin_lim` returns. Arguments as there.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if n_iter < 0:
@@ -95,6 +117,7 @@ def griffin_lim(
         # impose the target magnitude, extrapolating along the last step (α = 0: plain GLA)
         c = torch.polar(mag, torch.angle(t + alpha * (t - t_prev)))
         t_prev = t
+        yield GriffinLimResult(wave=None, convergence=list(history))
     wave = istft(c, cfg, length)
     history.append(spectral_convergence(mag, stft(wave, cfg).abs()))
-    return GriffinLimResult(wave=wave, convergence=history)
+    yield GriffinLimResult(wave=wave, convergence=history)

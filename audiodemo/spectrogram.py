@@ -87,6 +87,14 @@ class SpectrogramConfig:
         """
         return self.hop_length <= self.n_fft // 2
 
+    def check_invertible(self) -> None:
+        """`ValueError`, saying which hop would do, where the config is not `invertible`."""
+        if not self.invertible:
+            raise ValueError(
+                f"Frames of {self.n_fft} samples with a hop of {self.hop_length} overlap too "
+                f"little to rebuild the sound from them: choose a hop of at most "
+                f"{self.n_fft // 2} samples.")
+
     def to_dict(self) -> dict:
         """Plain types only, for checkpoints."""
         return asdict(self)
@@ -148,11 +156,7 @@ def istft(spec: torch.Tensor, cfg: SpectrogramConfig, length: int | None = None)
 
     Raises `ValueError` when the config is not `invertible`.
     """
-    if not cfg.invertible:
-        raise ValueError(
-            f"Frames of {cfg.n_fft} samples with a hop of {cfg.hop_length} overlap too little to "
-            f"rebuild the sound from them: choose a hop of at most {cfg.n_fft // 2} samples."
-        )
+    cfg.check_invertible()
     lead = spec.shape[:-2]
     flat = spec.reshape(-1, *spec.shape[-2:])  # (B, F, N)
     real = flat.real.dtype

@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 
 from audiodemo.ui.common import example
-from audiodemo.ui.denoise_tab import NO_NOISE, denoise
+from audiodemo.ui.denoise_tab import MIX_RATE, NO_NOISE, denoise
 from audiodemo.ui.melody_tab import TYPED, generate
 from audiodemo.ui.spectrogram_tab import analyse
 from tests.conftest import played
@@ -62,7 +62,7 @@ def files(tmp_path_factory):
 
 
 def spectrogram(audio):
-    return analyse(audio, 512, 128, "hann", "log", True, 80, "magma")
+    return analyse(audio, "512", 128, "hann", "log", True, 80, "magma")
 
 
 def denoised(audio, noise="white"):
@@ -71,7 +71,7 @@ def denoised(audio, noise="white"):
 
 REFUSED = {  # file -> what the message says
     "empty": "empty|Could not read", "truncated": "Could not read|no samples",
-    "text": "Could not read", "hour": "the limit is", "nan": "NaN|not finite|finite",
+    "text": "Could not read", "nan": "NaN|not finite|finite",
     "inf": "NaN|not finite|finite",
 }
 ACCEPTED = ["hires_stereo_float", "eight_bit", "silence", "dc_offset", "clipped"]
@@ -84,8 +84,18 @@ def test_unreadable_or_unusable_audio_is_a_message_then_good_audio_works(files, 
     with pytest.raises(gr.Error, match=REFUSED[name]) as refused:
         handler(files[name])
     assert str(Path(files[name]).parent) not in str(refused.value)  # no server folders shown
-    assert time.perf_counter() - start < 5  # the hour is refused before it is decoded
+    assert time.perf_counter() - start < 5
     assert handler(GOOD) is not None
+
+
+@pytest.mark.parametrize("handler,seconds", [
+    (spectrogram, 60), (lambda audio: denoised(audio, NO_NOISE), 30)],  # silence: no SNR
+    ids=["spectrogram", "denoise"])
+def test_an_hour_long_file_is_cut_to_the_tabs_limit_and_says_so(files, handler, seconds):
+    start = time.perf_counter()
+    *_, text = handler(files["hour"])
+    assert f"3600.0 s long; only its first {seconds} s are used" in text
+    assert time.perf_counter() - start < 10  # only the first seconds are decoded
 
 
 @pytest.mark.parametrize("name", ACCEPTED)
@@ -98,7 +108,7 @@ def test_unusual_but_valid_audio_is_analysed(files, name):
 def test_unusual_but_valid_audio_is_denoised(files, name):
     noisy, clean, *_ = denoised(files[name])
     (rate, _), (_, out) = played(noisy), played(clean)
-    assert rate == 8000 and len(out) > 0 and np.isfinite(out.astype(float)).all()
+    assert rate == MIX_RATE and len(out) > 0 and np.isfinite(out.astype(float)).all()
 
 
 def test_silence_denoised_without_noise_is_silence_and_with_noise_a_message(files):

@@ -1,14 +1,18 @@
-"""Helpers shared by the tabs: example files, error messages, loudness."""
+"""Helpers shared by the tabs: example files, error messages, sounds in, loudness."""
 
 from __future__ import annotations
 
 import functools
+import inspect
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
+from audiodemo.audio import load_excerpt
+
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+ERROR_SECONDS = 12  # a message stays this long: one mistake must not leave toasts piling up
 
 
 def example(name: str) -> str:
@@ -17,16 +21,47 @@ def example(name: str) -> str:
 
 
 def user_errors(fn):
-    """Show a handler's `ValueError` as a message in the page; the server keeps serving."""
+    """Show a handler's `ValueError` as a message in the page; the server keeps serving.
+    Works for generator handlers too (those that report progress and can be stopped)."""
+
+    def shown(err: ValueError) -> gr.Error:
+        return gr.Error(str(err), duration=ERROR_SECONDS, print_exception=False)
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def generator(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except ValueError as err:
+                raise shown(err) from None
+
+        return generator
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except ValueError as err:
-            raise gr.Error(str(err), print_exception=False) from None
+            raise shown(err) from None
 
     return wrapper
+
+
+def sound_in(audio, sample_rate: int | None, max_seconds: float) -> tuple[np.ndarray, int, str]:
+    """A user's sound, its first `max_seconds` where it is longer, and a sentence saying so
+    ("" when it fitted)."""
+    wave, rate, cut = load_excerpt(audio, sample_rate, max_seconds)
+    if cut is None:
+        return wave, rate, ""
+    length = "longer" if cut == float("inf") else f"{cut:.1f} s long"
+    return wave, rate, (f"The sound is {length}; only its first {max_seconds:g} s are used "
+                        f"here (the limit that keeps every request to a few seconds).")
+
+
+def limits_note(max_seconds: float, upload_mb: int) -> str:
+    """The line under a sound input that states its limits."""
+    return (f"WAV, FLAC, OGG or MP3, up to {upload_mb} MB; a longer sound than "
+            f"{max_seconds:g} s is cut to its first {max_seconds:g} s.")
 
 
 def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float]:
@@ -36,4 +71,3 @@ def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float
     if top <= peak:
         return wave, 0.0
     return wave * (peak / top), 20 * np.log10(top / peak)
-

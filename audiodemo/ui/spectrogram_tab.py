@@ -2,26 +2,31 @@
 
 Two events, both in the API: `/spectrogram` draws the waveform, the spectrogram (static and
 interactive) and the resolution; `/phase` rebuilds the sound from its magnitude alone with
-Griffin-Lim and plots how the magnitude error falls per iteration.
+Griffin-Lim and plots how the magnitude error falls per iteration. The rebuild reports its
+progress, can be stopped, stops when its page goes away (a generator: Gradio stops asking it
+for the next step), and takes no more of a sound than `limits.griffin_lim_seconds` allows.
 """
 
 from __future__ import annotations
 
+import time
+
 import gradio as gr
 import torch
 
-from audiodemo.audio import load_audio
+from audiodemo import limits
 from audiodemo.interactive import spectrogram_plotly
-from audiodemo.phase import METHODS, griffin_lim
+from audiodemo.phase import METHODS, griffin_lim_steps
 from audiodemo.plots import convergence_figure, spectrogram_figure, waveform_figure
 from audiodemo.spectrogram import WINDOWS, SpectrogramConfig, stft
-from audiodemo.ui.common import example, user_errors
-from audiodemo.ui.outputs import player
+from audiodemo.ui.common import example, limits_note, sound_in, user_errors
+from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import SCALES, resolution_text, spectrogram_view
 
-FRAME_SIZES = [128, 256, 512, 1024, 2048, 4096]
+# strings, as the API documents a dropdown's choices (its example code sends n_fft="512")
+FRAME_SIZES = ["128", "256", "512", "1024", "2048", "4096"]
 CMAPS = ["magma", "viridis", "inferno", "gray_r", "coolwarm"]
-PHASE_MAX_SECONDS = 10.0
+REPORT_EVERY = 0.5  # seconds of work between progress reports (and chances to stop)
 EXAMPLES = ["piano_middle_c.wav", "digit_7_jackson.wav", "digit_7_jackson_noisy.wav", "chirp.wav"]
 
 INTRO = """
@@ -46,9 +51,19 @@ then 100, and compare with the original.
 
 
 def _config(sample_rate: int, n_fft, hop_length, window: str) -> SpectrogramConfig:
+    if str(n_fft) not in FRAME_SIZES:
+        raise ValueError(f"The frame size must be one of {', '.join(FRAME_SIZES)}, got {n_fft!r}.")
     return SpectrogramConfig(
         sample_rate=sample_rate, n_fft=int(n_fft), hop_length=int(hop_length), window=window
     )
+
+
+def fit_hop(n_fft, hop_length):
+    """The hop slider for a frame size: up to the frame, its value kept where it fits, else
+    half the frame (the most the phase panel can rebuild from)."""
+    n = int(n_fft)
+    hop = int(hop_length) if int(hop_length) <= n else n // 2
+    return gr.Slider(minimum=16, maximum=n, value=hop, step=16)
 
 
 @user_errors
@@ -56,50 +71,79 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap):
     """Waveform, spectrogram, interactive spectrogram and resolution text of a sound file."""
     if audio is None:
         return None, None, None, "Upload, record or pick a sound."
-    wave, sr = load_audio(audio)
+    wave, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
     cfg = _config(sr, n_fft, hop_length, window)
     view = spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range))
     return (
         waveform_figure(wave, sr),
         spectrogram_figure(view, cmap),
         spectrogram_plotly(view, cmap),
-        resolution_text(cfg),
+        resolution_text(cfg) + (f"\n\n{cut}" if cut else ""),
     )
 
 
+def _excerpt_seconds(cfg: SpectrogramConfig, n_iter: int) -> float:
+    """How much of a sound the phase panel rebuilds: at most `PHASE_SECONDS`, less where
+    both methods' iterations would cost more than the limit; `ValueError` where too little
+    would be left to hear."""
+    seconds = min(limits.PHASE_SECONDS, limits.griffin_lim_seconds(cfg, n_iter, len(METHODS)))
+    if seconds < limits.MIN_REBUILD_SECONDS:
+        most = limits.griffin_lim_iterations(cfg, limits.MIN_REBUILD_SECONDS, len(METHODS))
+        raise ValueError(
+            f"{n_iter} iterations at frame {cfg.n_fft}, hop {cfg.hop_length} would take more "
+            f"than the ~10 s a request may here, even on {limits.MIN_REBUILD_SECONDS:g} s of "
+            f"sound: choose at most {most} iterations, a longer hop or a shorter frame.")
+    return seconds
+
+
 @user_errors
-def rebuild(audio, n_fft, hop_length, window, n_iter, method):
-    """Original and Griffin-Lim players, convergence plot and a summary for a sound file."""
+def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progress()):
+    """Original and Griffin-Lim players, convergence plot and a summary for a sound file.
+
+    A generator: it yields a progress line every `REPORT_EVERY` seconds (so the page can stop
+    it, and a closed page stops it), then the result."""
     if audio is None:
         raise ValueError("Pick or upload a sound first.")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    full, sr = load_audio(audio)
-    wave = full[: int(PHASE_MAX_SECONDS * sr)]
+    n_iter = int(n_iter)
+    full, sr, cut = sound_in(audio, None, limits.PHASE_SECONDS)
     cfg = _config(sr, n_fft, hop_length, window)
+    cfg.check_invertible()
+    seconds = _excerpt_seconds(cfg, n_iter)
+    wave = full[: int(seconds * sr)]
     mag = stft(torch.from_numpy(wave), cfg).abs()
-    results = {
-        m: griffin_lim(mag, cfg, int(n_iter), m, length=len(wave),
-                       generator=torch.Generator().manual_seed(0))
-        for m in METHODS
-    }
+    results, started, reported = {}, time.perf_counter(), 0.0
+    total = max(1, n_iter * len(METHODS))
+    for i, m in enumerate(METHODS):
+        steps = griffin_lim_steps(mag, cfg, n_iter, m, length=len(wave),
+                                  generator=torch.Generator().manual_seed(0))
+        for step in steps:
+            done = i * n_iter + len(step.convergence) - (step.wave is not None)
+            elapsed = time.perf_counter() - started
+            if elapsed - reported >= REPORT_EVERY and done < total:
+                reported = elapsed
+                left = elapsed / done * (total - done)
+                text = f"{m} Griffin-Lim: iteration {done - i * n_iter} of {n_iter}, " \
+                       f"about {left:.0f} s left"
+                progress(done / total, desc=text)
+                yield gr.skip(), gr.skip(), gr.skip(), text
+        results[m] = step
     chosen = results[method]
-    final = chosen.convergence[-1]
     summary = (
-        f"{method.capitalize()} Griffin-Lim, {int(n_iter)} iterations from random phase: "
-        f"spectral convergence {final:.3f} (0 = the rebuilt sound has exactly the original "
-        f"magnitude). The waveform still differs from the original: many phases fit one "
-        f"magnitude, and the ear hears the difference as roughness or echo."
+        f"{method.capitalize()} Griffin-Lim, {n_iter} iterations from random phase: "
+        f"spectral convergence {chosen.convergence[-1]:.3f} (0 = the rebuilt sound has exactly "
+        f"the original magnitude). The waveform still differs from the original: many phases "
+        f"fit one magnitude, and the ear hears the difference as roughness or echo."
     )
-    if len(wave) < len(full):
-        summary += f" Only the first {PHASE_MAX_SECONDS:g} s are rebuilt."
+    if cut or len(wave) < len(full):
+        summary += (f" Only the first {seconds:.3g} s are rebuilt (at most "
+                    f"{limits.PHASE_SECONDS:g} s, less where many iterations on short hops "
+                    f"would take more than ~10 s).")
+    original, rebuilt = players([(wave, sr, "original.wav"),
+                                 (chosen.wave.numpy(), sr, "rebuilt.wav")])
     curves = {m: r.convergence for m, r in results.items()}
-    return (
-        player(wave, sr, "original.wav"),
-        player(chosen.wave.numpy(), sr, "rebuilt.wav"),
-        convergence_figure(curves, highlight=method),
-        summary,
-    )
+    yield original, rebuilt, convergence_figure(curves, highlight=method), summary
 
 
 def build_spectrogram_tab() -> None:
@@ -111,10 +155,13 @@ def build_spectrogram_tab() -> None:
                 audio = gr.Audio(
                     sources=["upload", "microphone"], type="filepath", label="Sound"
                 )
+                gr.Markdown(limits_note(limits.SPECTROGRAM_SECONDS, limits.UPLOAD_MB),
+                            elem_classes="limits")
                 gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio],
                             api_visibility="private")  # loading an example is no API
-                n_fft = gr.Dropdown(FRAME_SIZES, value=512, label="Frame size (n_fft, samples)")
-                hop = gr.Slider(16, 2048, value=256, step=16, label="Hop length (samples)")
+                n_fft = gr.Dropdown(FRAME_SIZES, value="512", label="Frame size (n_fft, samples)")
+                hop = gr.Slider(16, 512, value=256, step=16, label="Hop length (samples)",
+                                info="At most the frame size; the phase panel needs at most half.")
                 window = gr.Radio(list(WINDOWS), value="hann", label="Window")
                 scale = gr.Radio(list(SCALES), value="linear", label="Frequency scale")
                 in_db = gr.Checkbox(value=True, label="Level in dB")
@@ -123,33 +170,38 @@ def build_spectrogram_tab() -> None:
             with gr.Column(scale=2):
                 wave_plot = gr.Plot(label="Waveform")
                 spec_plot = gr.Plot(label="Spectrogram")
-                resolution = gr.Markdown()
+                resolution = gr.Markdown(label="Resolution", show_label=False)
                 live_plot = gr.Plot(label="Interactive spectrogram")
-        controls = [audio, n_fft, hop, window, scale, in_db, db_range]
-        gr.on(
-            [c.change for c in [*controls, cmap]],
-            analyse,
-            inputs=[*controls, cmap],
-            outputs=[wave_plot, spec_plot, live_plot, resolution],
-            api_name="spectrogram",
-            trigger_mode="always_last",
-            concurrency_id="torch",  # one pool of workers for every heavy event
-        )
+        inputs = [audio, n_fft, hop, window, scale, in_db, db_range, cmap]
+        draw = dict(fn=analyse, inputs=inputs,
+                    outputs=[wave_plot, spec_plot, live_plot, resolution],
+                    concurrency_id="torch")  # one pool of workers for every heavy event
+        # the hop slider reacts to a person (`input`), not to `fit_hop` setting it: a new
+        # frame size first fits the hop, then draws once
+        gr.on([c.change for c in inputs if c not in (n_fft, hop)] + [hop.input],
+              **draw, api_name="spectrogram", trigger_mode="always_last")
+        n_fft.change(fit_hop, inputs=[n_fft, hop], outputs=[hop], queue=False,
+                     api_visibility="private").then(**draw, api_visibility="private")
         gr.Markdown(PHASE_INTRO)
+        gr.Markdown(f"Griffin-Lim rebuilds at most {limits.PHASE_SECONDS:g} s, less where "
+                    f"many iterations on a short hop would take more than ~10 s. "
+                    f"{LOUDNESS_NOTE}", elem_classes="limits")
         with gr.Row():
             n_iter = gr.Slider(0, 200, value=32, step=1, label="Griffin-Lim iterations")
             method = gr.Radio(list(METHODS), value="fast", label="Method")
             go = gr.Button("Rebuild from magnitude", variant="primary")
+            stop = gr.Button("Stop", variant="stop")
         with gr.Row():
             original = gr.Audio(label="Original", interactive=False)
             rebuilt = gr.Audio(label="Rebuilt from magnitude only", interactive=False)
         with gr.Row():
             curve = gr.Plot(label="Spectral convergence")
-            summary = gr.Markdown()
-        go.click(
+            summary = gr.Markdown(label="Summary", show_label=False)
+        rebuilding = go.click(
             rebuild,
             inputs=[audio, n_fft, hop, window, n_iter, method],
             outputs=[original, rebuilt, curve, summary],
             api_name="phase",
             concurrency_id="torch",
         )
+        stop.click(None, cancels=[rebuilding], api_visibility="private")
