@@ -9,31 +9,46 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from audiodemo.metrics import METRIC_RATE
 from audiodemo.ui.common import example
-from audiodemo.ui.denoise_tab import MODELS, NO_NOISE, RECONSTRUCTION_LABELS, denoise
+from audiodemo.ui.denoise_tab import MIX_RATE, MODELS, NO_NOISE, RECONSTRUCTION_LABELS, denoise
 from tests.conftest import played
 
 SPEECH = example("digits_31415_theo.wav")
 
 
 @pytest.mark.parametrize("model", list(MODELS))
-def test_denoise_returns_players_figure_and_scores_at_the_model_rate(model):
+def test_denoise_returns_players_figure_and_scores(model):
     noisy, clean, figure, report = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
     (rate_a, a), (rate_b, b) = played(noisy), played(clean)
     assert (Path(noisy).name, Path(clean).name) == ("noisy.wav", "denoised.wav")  # downloads
-    assert rate_a == rate_b and f"{rate_a} Hz" in report
-    assert a.dtype == b.dtype == np.int16 and a.shape == b.shape
+    assert rate_a == MIX_RATE and f"{rate_b} Hz" in report
+    assert a.dtype == b.dtype == np.int16 and abs(len(a) / rate_a - len(b) / rate_b) < 1e-3
     assert isinstance(figure, Figure) and len(figure.axes) == 4  # clean, noisy, denoised, bar
     assert "| noisy input |" in report and "| denoised |" in report
+    assert f"scored at {METRIC_RATE // 1000} kHz" in report
+
+
+def noisy_row(report: str) -> str:
+    return next(line for line in report.splitlines() if line.startswith("| noisy input |"))
+
+
+def test_every_model_is_scored_on_the_same_noisy_input_at_one_rate():
+    reports = [denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0, seed=0)[3]
+               for model in MODELS]
+    assert len({noisy_row(r) for r in reports}) == 1, [noisy_row(r) for r in reports]
+    noisy = [played(denoise(SPEECH, "pink", 0, model, "Noisy phase", 1.0)[0]) for model in MODELS]
+    assert all(rate == MIX_RATE and np.array_equal(wave, noisy[0][1]) for rate, wave in noisy)
 
 
 def test_every_reconstruction_and_noise_type_runs():
     outputs = {}
     for recon in RECONSTRUCTION_LABELS:
         noisy, denoised, _, report = denoise(SPEECH, "pink", 0, "Ours: U-Net mask", recon, 0.5)
-        noisy, denoised = played(noisy), played(denoised)
-        assert denoised[1].shape == noisy[1].shape and "| denoised |" in report
-        outputs[recon] = denoised[1]
+        (noisy_rate, noisy), (rate, denoised) = played(noisy), played(denoised)
+        assert abs(len(denoised) / rate - len(noisy) / noisy_rate) < 1e-3
+        assert "| denoised |" in report
+        outputs[recon] = denoised
     first, *others = outputs.values()
     assert all(not np.array_equal(first, other) for other in others)  # the phase differs
     for noise in ["brown", "babble", "hum"]:

@@ -53,10 +53,10 @@ def test_a_recording_plays_with_its_reconstruction(model):
     assert FILE in caption and "digit 3 by theo" in caption
 
 
-def test_a_loud_decode_is_turned_down_and_says_so(monkeypatch):
+def test_a_loud_decode_plays_below_full_scale(monkeypatch):
     monkeypatch.setattr(latent_tab, "to_audio", lambda *a, **k: np.full(6144, 3.0, np.float32))
-    _, decoded, _, caption = decode_point("VAE", 0.1, 0.1, "")
-    assert np.abs(played(decoded)[1]).max() < 32767 and "turned down by 9.6 dB" in caption
+    _, decoded, _, _ = decode_point("VAE", 0.1, 0.1, "")
+    assert np.abs(played(decoded)[1]).max() < 32767
 
 
 def test_an_empty_place_decodes_to_sound_and_names_the_nearest_recording():

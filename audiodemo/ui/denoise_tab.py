@@ -1,8 +1,10 @@
 """The Denoise tab: add noise to speech (or bring noisy speech), pick a model, hear and measure.
 
-One event in the API, `/denoise`: noisy and denoised players (int16, so the loudness drop is
-audible), spectrograms of clean (when known), noisy and denoised on shared colour limits, and
-SI-SDR, PESQ and STOI whenever the clean reference is known (that is, when noise was added).
+One event in the API, `/denoise`: noisy and denoised players (one gain for both, so the
+loudness drop is audible), spectrograms of clean (when known), noisy and denoised on shared
+colour limits, and SI-SDR, PESQ and STOI whenever the clean reference is known (that is, when
+noise was added). Noise is mixed at `MIX_RATE` whatever the model, and every score is taken
+at `METRIC_RATE`, so the models are compared on the same noisy input by the same measure.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ import functools
 import time
 
 import gradio as gr
+import librosa
 import numpy as np
 
+from audiodemo import limits
 from audiodemo.audio import load_audio
 from audiodemo.denoise import MODEL_NAMES, checkpoint_path
 from audiodemo.denoiser import Denoiser
-from audiodemo.metrics import quality
+from audiodemo.metrics import METRIC_RATE, quality
 from audiodemo.noise import NOISE_TYPES, add_noise
 from audiodemo.plots import comparison_figure
-from audiodemo.ui.common import example, turned_down, user_errors
-from audiodemo.ui.outputs import player
+from audiodemo.ui.common import example, limits_note, sound_in, turned_down, user_errors
+from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import shared_db_views
 
 MODELS = {
@@ -35,7 +39,7 @@ RECONSTRUCTION_LABELS = {
 }
 NO_NOISE = "none (my recording is already noisy)"
 EXAMPLES = ["digits_31415_theo.wav", "digit_7_jackson.wav", "digit_7_jackson_noisy.wav"]
-MAX_SECONDS = 30.0
+MIX_RATE = 16000  # noise is added here, the same mix whichever model then hears it
 
 INTRO = """
 A **denoising autoencoder** learns to map noisy spectrograms to clean ones. Pick an example
@@ -44,6 +48,8 @@ loud as speech), and compare the paper's DCAE and VAE with our model. Because th
 recording is known when the noise is added here, the app scores each result: **SI-SDR**
 (dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
 intelligibility). Try Griffin-Lim reconstruction to hear what throwing phase away costs.
+Noise is mixed at 16 kHz, the same mix for every model, and every score is taken at 8 kHz
+(narrow-band PESQ), where every model has its band, so models compare on equal terms.
 """
 
 
@@ -60,11 +66,27 @@ def babble_talkers(rate: int) -> np.ndarray:
 
 
 def _metrics_table(clean, noisy, denoised, rate) -> str:
-    rows = {"noisy input": quality(clean, noisy, rate), "denoised": quality(clean, denoised, rate)}
-    lines = ["| | SI-SDR (dB) | PESQ | STOI |", "|---|---|---|---|"]
+    """SI-SDR, PESQ and STOI of the noisy input and the output, all at `METRIC_RATE`."""
+    def scored(wave, wave_rate):
+        return librosa.resample(wave, orig_sr=wave_rate, target_sr=METRIC_RATE)
+
+    reference = scored(clean, MIX_RATE)
+    rows = {"noisy input": quality(reference, scored(noisy, MIX_RATE), METRIC_RATE),
+            "denoised": quality(reference, scored(denoised, rate), METRIC_RATE)}
+    lines = [f"| scored at {METRIC_RATE // 1000} kHz | SI-SDR (dB) | PESQ | STOI |",
+             "|---|---|---|---|"]
     for name, q in rows.items():
         lines.append(f"| {name} | {q['SI-SDR']:.1f} | {q['PESQ']:.2f} | {q['STOI']:.2f} |")
     return "\n".join(lines)
+
+
+def _check(model, reconstruction, seed) -> int:
+    if model not in MODELS or reconstruction not in RECONSTRUCTION_LABELS:
+        raise ValueError(f"Unknown model {model!r} or reconstruction {reconstruction!r}.")
+    seed = 0 if seed is None else seed
+    if seed < 0 or seed != int(seed):
+        raise ValueError(f"The noise seed must be a whole number from 0 up, got {seed}.")
+    return int(seed)
 
 
 @user_errors
@@ -72,36 +94,41 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
     """Players, spectrogram comparison and a report for one recording."""
     if audio is None:
         raise ValueError("Upload, record or pick a recording first.")
-    if model not in MODELS or reconstruction not in RECONSTRUCTION_LABELS:
-        raise ValueError(f"Unknown model {model!r} or reconstruction {reconstruction!r}.")
-    seed = 0 if seed is None else seed
-    if seed < 0 or seed != int(seed):
-        raise ValueError(f"The noise seed must be a whole number from 0 up, got {seed}.")
+    seed = _check(model, reconstruction, seed)
     denoiser = get_denoiser(MODELS[model])
     rate = denoiser.sample_rate
-    wave, _ = load_audio(audio, rate, max_seconds=MAX_SECONDS)
     clean, note = None, ""
-    if noise_type != NO_NOISE:
-        talkers = [babble_talkers(rate)] if noise_type == "babble" else None
-        clean = wave
-        wave = add_noise(clean, noise_type, float(snr_db), rate,
-                         np.random.default_rng(int(seed)), talkers)
-        wave, down = turned_down(wave)  # so the player does not clip what the scores measure
+    if noise_type == NO_NOISE:  # straight to the model's rate: nothing to compare
+        wave, in_rate, cut = sound_in(audio, rate, limits.DENOISE_SECONDS)
+    else:
+        clean, in_rate, cut = sound_in(audio, MIX_RATE, limits.DENOISE_SECONDS)
+        talkers = [babble_talkers(in_rate)] if noise_type == "babble" else None
+        wave = add_noise(clean, noise_type, float(snr_db), in_rate,
+                         np.random.default_rng(seed), talkers)
+        wave, down = turned_down(wave)  # a recording cannot go past full scale either
         if down:
             clean = clean * 10 ** (-down / 20)
             note = (f" The noisy mix peaked above full scale, so speech and mix were both "
                     f"turned down by {down:.1f} dB (the SNR is unchanged).")
     start = time.perf_counter()
-    out = denoiser(wave, rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
+    out = denoiser(wave, in_rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
     seconds = time.perf_counter() - start
-    waves = {"clean": clean} if clean is not None else {}
-    waves.update({"noisy": wave, f"denoised ({model})": out})
-    figure = comparison_figure(shared_db_views(waves, denoiser.checkpoint.spectrogram))
-    report = (f"**{model}** works at **{rate} Hz** (your audio was resampled to it); "
-              f"{len(wave) / rate:.1f} s denoised in {seconds:.2f} s on this CPU.{note}\n\n")
+    cfg = denoiser.checkpoint.spectrogram
+    waves = {"clean": _at(clean, in_rate, rate)} if clean is not None else {}
+    waves.update({"noisy": _at(wave, in_rate, rate), f"denoised ({model})": out})
+    figure = comparison_figure(shared_db_views(waves, cfg))
+    report = (f"**{model}** works at **{rate} Hz** (the noisy input was resampled to it); "
+              f"{len(wave) / in_rate:.1f} s denoised in {seconds:.2f} s on this CPU.{note} "
+              f"{cut}\n\n")
     report += (_metrics_table(clean, wave, out, rate) if clean is not None else
                "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
-    return player(wave, rate, "noisy.wav"), player(out, rate, "denoised.wav"), figure, report
+    noisy_player, denoised_player = players([(wave, in_rate, "noisy.wav"),
+                                             (out, rate, "denoised.wav")])
+    return noisy_player, denoised_player, figure, report
+
+
+def _at(wave: np.ndarray, rate: int, target: int) -> np.ndarray:
+    return wave if rate == target else librosa.resample(wave, orig_sr=rate, target_sr=target)
 
 
 def build_denoise_tab() -> None:
@@ -112,6 +139,8 @@ def build_denoise_tab() -> None:
             with gr.Column(scale=1, min_width=300):
                 audio = gr.Audio(sources=["upload", "microphone"], type="filepath",
                                  label="Speech")
+                gr.Markdown(limits_note(limits.DENOISE_SECONDS, limits.UPLOAD_MB),
+                            elem_classes="limits")
                 gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio],
                             api_visibility="private")  # loading an example is no API
                 noise = gr.Dropdown([NO_NOISE, *NOISE_TYPES], value="white", label="Add noise")
@@ -128,7 +157,8 @@ def build_denoise_tab() -> None:
                                          elem_id="noisy-player")
                     clean_out = gr.Audio(label="Denoised", interactive=False,
                                          elem_id="denoised-player")
-                report = gr.Markdown()
+                report = gr.Markdown(label="Report", show_label=False)
+                gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
                 figure = gr.Plot(label="Spectrograms (shared colour scale)")
         go.click(
             denoise,

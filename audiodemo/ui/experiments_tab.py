@@ -45,7 +45,8 @@ def build_experiments_tab() -> None:
         tables_md, plot, curves = experiments(search.value, model.value)
         trials = gr.Plot(plot, label="Trials", elem_id="experiments-trials")
         curve = gr.Plot(curves, label="Loss curves", elem_id="experiments-curves")
-        tables = gr.Markdown(tables_md, elem_id="experiments-tables")
+        tables = gr.Markdown(tables_md, elem_id="experiments-tables", label="Tables",
+                             show_label=False)
         show.click(experiments, inputs=[search, model], outputs=[tables, trials, curve],
                    api_name="experiments")
         for control in (search, model):

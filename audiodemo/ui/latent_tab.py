@@ -33,9 +33,9 @@ from audiodemo.latent import (
 from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
-from audiodemo.ui.common import ASSETS, turned_down, user_errors
+from audiodemo.ui.common import ASSETS, user_errors
 from audiodemo.ui.denoise_tab import get_denoiser
-from audiodemo.ui.outputs import player
+from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
 
 TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
 VIEWS = {
@@ -165,13 +165,12 @@ def decode_point(model: str, x, y, file: str | None = None):
         audio = get_audio()
         mag = decode(ckpt, z[None])[0]
         if file not in audio:
-            original, shown = None, {f"{model} reconstruction": mag}
+            recording, shown = None, {f"{model} reconstruction": mag}
             origin = " It is in the training split, whose audio the app does not bundle."
         else:
-            wave = audio.wave(file)
-            x_in = model_inputs(ckpt, [wave])
+            recording = audio.wave(file)
+            x_in = model_inputs(ckpt, [recording])
             clip = output_magnitude(x_in, None, ckpt.preprocessing["features"], None, cfg)[0]
-            original = player(wave, audio.sample_rate, "recording.wav")
             shown, origin = {"recording (model input)": clip, f"{model} reconstruction": mag}, ""
         caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]} "
                    f"({codes.split[i]} split), code z = ({z[0]:.2f}, {z[1]:.2f}).{origin}")
@@ -186,17 +185,18 @@ def decode_point(model: str, x, y, file: str | None = None):
                              f"(z₁ {lo[0]:.3g} to {hi[0]:.3g}, z₂ {lo[1]:.3g} to {hi[1]:.3g}): "
                              f"pick a point nearer them.")
         mag = decode(ckpt, z[None])[0]
-        original, shown = None, {f"{model} decode of ({x:.2f}, {y:.2f})": mag}
+        recording, shown = None, {f"{model} decode of ({x:.2f}, {y:.2f})": mag}
         near = int(np.argmin(np.linalg.norm(codes.z - z, axis=1)))
         caption = (f"No recording at z = ({x:.2f}, {y:.2f}): the decoder generates this "
                    f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
                    f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
-    sound, down = turned_down(to_audio(ckpt, mag, GL_ITERS))
-    decoded = player(sound, cfg.sample_rate, "decoded.wav")
+    sounds = [(to_audio(ckpt, mag, GL_ITERS), cfg.sample_rate, "decoded.wav")]
+    if recording is not None:
+        sounds.insert(0, (recording, audio.sample_rate, "recording.wav"))
+    paths = players(sounds)
+    original, decoded = (None, *paths) if recording is None else paths
     caption += (f" Sound from the decoded magnitude by {GL_ITERS} iterations of fast "
                 f"Griffin-Lim from random phase, at {cfg.sample_rate} Hz.")
-    if down:
-        caption += f" It peaked above full scale and was turned down by {down:.1f} dB."
     return original, decoded, pair_figure(shown, cfg), caption
 
 
@@ -220,8 +220,8 @@ def _denoiser_reconstruction(model: str, file: str | None):
                f"two principal components of its 64-D code ({z[0]:.3g}, {z[1]:.3g}). The "
                f"output is the paper's denoiser run on the clean recording at {cfg.sample_rate} "
                f"Hz (0.55 s windows, the noisy phase): what its code keeps of the digit.")
-    return (player(wave, audio.sample_rate, "recording.wav"),
-            player(out, cfg.sample_rate, "output.wav"),
+    return (*players([(wave, audio.sample_rate, "recording.wav"),
+                      (out, cfg.sample_rate, "output.wav")]),
             pair_figure(shown, cfg), caption)
 
 
@@ -255,8 +255,7 @@ def interpolate(model: str, file_a: str, file_b: str, steps):
     (_, z_a), (_, z_b) = _recording_code(codes, file_a), _recording_code(codes, file_b)
     mags = decode(ckpt, walk(z_a, z_b, int(steps)))
     gap = np.zeros(int(0.15 * ckpt.spectrogram.sample_rate), np.float32)
-    sound, _ = turned_down(np.concatenate([p for m in mags
-                                        for p in (to_audio(ckpt, m, GL_ITERS), gap)]))
+    sound = np.concatenate([p for m in mags for p in (to_audio(ckpt, m, GL_ITERS), gap)])
     labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
         file_b.removesuffix(".wav")]
     return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate, "walk.wav")
@@ -292,9 +291,10 @@ def build_latent_tab() -> None:
         *first, table = picture(colour.value, digit.value, speaker.value, split.value,
                                 shared.value, view.value)
         with gr.Row():
-            planes = [gr.HTML(svg, js_on_load=CLICK_JS, elem_id=f"plane-{side}")
+            planes = [gr.HTML(svg, js_on_load=CLICK_JS, elem_id=f"plane-{side}",
+                              label=f"{side} plane", show_label=False)
                       for side, svg in zip(("left", "right"), first, strict=True)]
-        stats = gr.Markdown(table)
+        stats = gr.Markdown(table, label="Latent statistics", show_label=False)
         with gr.Row():
             model = gr.Dropdown(list(MODELS), value="VAE", label="Decode with")
             x = gr.Number(0.0, label="z₁")
@@ -305,8 +305,9 @@ def build_latent_tab() -> None:
             original = gr.Audio(label="Recording", interactive=False, elem_id="latent-original")
             decoded = gr.Audio(label="Decoded", interactive=False, elem_id="latent-decoded")
         with gr.Row():
-            figure = gr.Plot(show_label=False)
-            caption = gr.Markdown(elem_id="latent-caption")
+            figure = gr.Plot(label="Spectrograms", show_label=False)
+            caption = gr.Markdown(elem_id="latent-caption", label="Caption", show_label=False)
+        gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
         with gr.Accordion("Walk between two recordings", open=False):
             with gr.Row():
                 walk_model = gr.Radio(list(VIEWS[TWO_D]), value="VAE", label="Model")

@@ -37,7 +37,7 @@ from audiodemo.melody.render import (
 )
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.ui.common import ASSETS, user_errors
-from audiodemo.ui.outputs import output_dir, player
+from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
 TYPED = "(type a seed below)"
 MAX_VARIATIONS = 4
@@ -194,9 +194,11 @@ def build_melody_tab() -> None:
                                            "than two bars of a training song")
                 go = gr.Button("Generate", variant="primary")
             with gr.Column(scale=2):
-                scores = gr.HTML(elem_id="melody-score")
+                scores = gr.HTML(elem_id="melody-score", label="Scores", show_label=False)
                 audio = gr.Audio(label="Listen", interactive=False, elem_id="melody-audio")
-                report = gr.Markdown(elem_id="melody-report")
+                report = gr.Markdown(elem_id="melody-report", label="Figures",
+                                     show_label=False)
+                gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
                 files = gr.File(label="MIDI and MusicXML", file_count="multiple",
                                 elem_id="melody-files")
                 symbols = gr.Textbox(label="Symbols", lines=3)
