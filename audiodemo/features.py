@@ -6,6 +6,12 @@ Two front ends, named in a checkpoint's `preprocessing["features"]`:
   The model predicts the clean spectrogram in the same scale. The statistics come from the
   *noisy* clip, the only one known at inference, and are returned to the caller (never
   stored by file name, the tutorial's defect), so any new audio maps back to magnitudes.
+  The minimum is the clip's own, bounded only by `db_floor`, as the paper's checkpoints were
+  trained: no `top_db` bound as in librosa. Half their training clips span more than 80 dB
+  (the lowest cell of white noise lies 35-85 dB below its median), so bounding the range at
+  80 dB rescales inputs they knew (VAE SI-SDR at 20 dB SNR: -0.3 -> -6.7 dB), and it does not
+  help where the minimum comes from an empty band (8 kHz audio at 22.05 kHz): the decoders
+  fill that band either way. `Denoiser` caps their estimate at the noisy magnitude instead.
 - `mask` (ours): |STFT| in dB scaled by the fixed range of the `SpectrogramConfig`; the model
   predicts a mask in [0, 1] that multiplies the noisy magnitude.
 - `fixed_db`: the same input; the model predicts the clean dB spectrogram in the same fixed

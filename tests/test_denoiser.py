@@ -164,3 +164,24 @@ def test_our_model_takes_at_most_its_attenuation_limit_off_any_cell(tiny_checkpo
     assert Denoiser.from_checkpoint(tiny_checkpoints["vae"]).attenuation_limit_db == float("inf")
     with pytest.raises(ValueError, match="above 0 dB"):
         Denoiser(d.checkpoint, attenuation_limit_db=0)
+
+
+def test_no_model_makes_any_cell_louder_than_the_noisy_one(tiny_checkpoints, rng, monkeypatch):
+    import torch
+
+    from audiodemo.spectrogram import stft
+
+    d = Denoiser.from_checkpoint(tiny_checkpoints["vae"])
+    assert d.boost_limit_db == 0.0
+    monkeypatch.setattr(d, "estimate_magnitude", lambda mag: 10 * mag)  # 20 dB up everywhere
+    x = (0.05 * rng.standard_normal(22050)).astype(np.float32)
+    np.testing.assert_allclose(d(x, 22050), x, atol=1e-5)
+    cfg = d.checkpoint.spectrogram
+    for limit, gain in [(6.0, 10 ** (6 / 20)), (float("inf"), 10.0)]:  # inf: the raw output
+        d.boost_limit_db = limit
+        out = stft(torch.from_numpy(d(x, 22050)), cfg).abs()
+        ratio = out / stft(torch.from_numpy(x), cfg).abs()
+        assert float(ratio[:, 2:-2].median()) == pytest.approx(gain, rel=0.02)
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="boost limit must be 0 dB or more"):
+            Denoiser(d.checkpoint, boost_limit_db=bad)
