@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 
 import gradio as gr
+import httpx
 import pytest
 from gradio_client import Client, handle_file
 
@@ -30,10 +32,37 @@ def test_every_event_has_an_explicit_api_name():
     assert not any(name is None or name.startswith("lambda") for name in names)
 
 
+def api_info(url: str) -> dict:
+    """What the page's "Use via API" shows: every endpoint, its inputs, outputs and code."""
+    return httpx.get(f"{url}gradio_api/info", timeout=30).json()["named_endpoints"]
+
+
+def test_every_endpoints_example_code_from_the_api_page_runs(app_url):
+    for name, endpoint in api_info(app_url).items():
+        code = endpoint["code_snippets"]["python"]
+        # the page's sample sound is on GitHub; nothing is downloaded here: a bundled one
+        code, found = re.subn(r"handle_file\('https?://[^']+'\)",
+                              f"handle_file({example('digit_7_jackson.wav')!r})", code)
+        assert found == sum(p["component"] == "Audio" for p in endpoint["parameters"]), name
+        namespace = {"print": lambda *_: None}
+        exec(code, namespace)  # raises where the page's own example fails
+        result = namespace["result"]
+        assert len(result if len(endpoint["returns"]) > 1 else [result]) == len(
+            endpoint["returns"]), name
+
+
+def test_every_input_says_its_type_and_every_output_has_a_name(app_url):
+    for name, endpoint in api_info(app_url).items():
+        assert all(p["python_type"]["type"] and p["parameter_name"]
+                   for p in endpoint["parameters"]), name
+        labels = [r["label"] for r in endpoint["returns"]]
+        assert all(label and not label.startswith("value_") for label in labels), (name, labels)
+
+
 def test_api_answers_spectrogram(app_url):
     client = Client(app_url, verbose=False)
     wave_plot, spec_plot, live_plot, text = client.predict(
-        handle_file(example("piano_middle_c.wav")), 1024, 256, "hann", "log", True, 80, "magma",
+        handle_file(example("piano_middle_c.wav")), "1024", 256, "hann", "log", True, 80, "magma",
         api_name="/spectrogram",
     )
     assert all(plot is not None for plot in (wave_plot, spec_plot, live_plot))
@@ -43,7 +72,7 @@ def test_api_answers_spectrogram(app_url):
 def test_api_answers_phase(app_url):
     client = Client(app_url, verbose=False)
     original, rebuilt, curve, text = client.predict(
-        handle_file(example("digit_7_jackson.wav")), 256, 64, "hann", 10, "fast",
+        handle_file(example("digit_7_jackson.wav")), "256", 64, "hann", 10, "fast",
         api_name="/phase",
     )
     assert original.endswith(".wav") and rebuilt.endswith(".wav")
@@ -55,10 +84,10 @@ def test_api_reports_bad_input_and_keeps_serving(app_url, tmp_path):
     bad = tmp_path / "broken.wav"
     bad.write_bytes(b"not a wave file" * 10)
     with pytest.raises(ValueError, match="Could not read"):
-        client.predict(handle_file(str(bad)), 512, 256, "hann", "linear", True, 80, "magma",
+        client.predict(handle_file(str(bad)), "512", 256, "hann", "linear", True, 80, "magma",
                        api_name="/spectrogram")
     *_, text = client.predict(
-        handle_file(example("chirp.wav")), 512, 256, "hann", "linear", True, 80, "magma",
+        handle_file(example("chirp.wav")), "512", 256, "hann", "linear", True, 80, "magma",
         api_name="/spectrogram",
     )
     assert "Δt" in text

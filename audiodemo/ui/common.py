@@ -47,6 +47,15 @@ def user_errors(fn):
     return wrapper
 
 
+def cleared_on_error(event, outputs: list) -> None:
+    """Empty an event's outputs when it fails: an earlier answer left under the error badge
+    reads as the answer to the new question."""
+    def empty():
+        return None if len(outputs) == 1 else [None] * len(outputs)
+
+    event.failure(empty, outputs=outputs, queue=False, api_visibility="private")
+
+
 def sound_in(audio, sample_rate: int | None, max_seconds: float) -> tuple[np.ndarray, int, str]:
     """A user's sound, its first `max_seconds` where it is longer, and a sentence saying so
     ("" when it fitted)."""

@@ -23,7 +23,14 @@ from audiodemo.denoiser import Denoiser
 from audiodemo.metrics import METRIC_RATE, quality
 from audiodemo.noise import NOISE_TYPES, add_noise
 from audiodemo.plots import comparison_figure
-from audiodemo.ui.common import example, limits_note, sound_in, turned_down, user_errors
+from audiodemo.ui.common import (
+    cleared_on_error,
+    example,
+    limits_note,
+    sound_in,
+    turned_down,
+    user_errors,
+)
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import shared_db_views
 
@@ -39,7 +46,9 @@ RECONSTRUCTION_LABELS = {
 }
 NO_NOISE = "none (my recording is already noisy)"
 EXAMPLES = ["digits_31415_theo.wav", "digit_7_jackson.wav", "digit_7_jackson_noisy.wav"]
-MIX_RATE = 16000  # noise is added here, the same mix whichever model then hears it
+# noise is added here, the same mix whichever model then hears it: the paper's models' rate,
+# as they trained on noise over their whole band (a 16 kHz mix leaves them 8-11 kHz empty)
+MIX_RATE = 22050
 
 INTRO = """
 A **denoising autoencoder** learns to map noisy spectrograms to clean ones. Pick an example
@@ -48,7 +57,7 @@ loud as speech), and compare the paper's DCAE and VAE with our model. Because th
 recording is known when the noise is added here, the app scores each result: **SI-SDR**
 (dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
 intelligibility). Try Griffin-Lim reconstruction to hear what throwing phase away costs.
-Noise is mixed at 16 kHz, the same mix for every model, and every score is taken at 8 kHz
+Noise is mixed at 22.05 kHz, the same mix for every model, and every score is taken at 8 kHz
 (narrow-band PESQ), where every model has its band, so models compare on equal terms.
 """
 
@@ -160,10 +169,7 @@ def build_denoise_tab() -> None:
                 report = gr.Markdown(label="Report", show_label=False)
                 gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
                 figure = gr.Plot(label="Spectrograms (shared colour scale)")
-        go.click(
-            denoise,
-            inputs=[audio, noise, snr, model, recon, strength, seed],
-            outputs=[noisy_out, clean_out, figure, report],
-            api_name="denoise",
-            concurrency_id="torch",
-        )
+        outputs = [noisy_out, clean_out, figure, report]
+        denoising = go.click(denoise, inputs=[audio, noise, snr, model, recon, strength, seed],
+                             outputs=outputs, api_name="denoise", concurrency_id="torch")
+        cleared_on_error(denoising, outputs)

@@ -33,7 +33,7 @@ from audiodemo.latent import (
 from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
-from audiodemo.ui.common import ASSETS, user_errors
+from audiodemo.ui.common import ASSETS, cleared_on_error, user_errors
 from audiodemo.ui.denoise_tab import get_denoiser
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
 
@@ -325,14 +325,16 @@ def build_latent_tab() -> None:
         gr.on([c.change for c in controls], picture, inputs=controls,
               outputs=[*planes, stats], api_name="latent", trigger_mode="always_last")
         decode_outputs = [original, decoded, figure, caption]
-        go.click(decode_point, inputs=[model, x, y, file], outputs=decode_outputs,
-                 api_name="decode", concurrency_id="torch")
+        decoding = go.click(decode_point, inputs=[model, x, y, file], outputs=decode_outputs,
+                            api_name="decode", concurrency_id="torch")
+        cleared_on_error(decoding, decode_outputs)
         for side, plane in enumerate(planes):
             plane.select(_clicker(side), inputs=[view],
                          outputs=[model, x, y, file, *decode_outputs],
                          api_visibility="private", concurrency_id="torch")
-        walk_go.click(interpolate, inputs=[walk_model, file_a, file_b, steps],
-                      outputs=[strip, walk_audio], api_name="interpolate",
-                      concurrency_id="torch")
+        walking = walk_go.click(interpolate, inputs=[walk_model, file_a, file_b, steps],
+                                outputs=[strip, walk_audio], api_name="interpolate",
+                                concurrency_id="torch")
+        cleared_on_error(walking, [strip, walk_audio])
         grid_go.click(grid, inputs=[grid_n], outputs=[grid_plot], api_name="grid",
                       concurrency_id="torch")

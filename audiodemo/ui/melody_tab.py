@@ -36,7 +36,7 @@ from audiodemo.melody.render import (
     write_midi,
 )
 from audiodemo.melody.symbols import parse_seed
-from audiodemo.ui.common import ASSETS, user_errors
+from audiodemo.ui.common import ASSETS, cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
 TYPED = "(type a seed below)"
@@ -204,8 +204,9 @@ def build_melody_tab() -> None:
                 symbols = gr.Textbox(label="Symbols", lines=3)
         seed.change(preview, inputs=[seed, typed, minor], outputs=[seed_score],
                     api_visibility="private")
-        go.click(generate,
-                 inputs=[seed, typed, minor, temperature, bars, key, tempo, variations,
-                         random_seed, ending, avoid_copies],
-                 outputs=[scores, audio, files, symbols, report], api_name="generate",
-                 concurrency_id="torch")
+        outputs = [scores, audio, files, symbols, report]
+        generating = go.click(generate,
+                              inputs=[seed, typed, minor, temperature, bars, key, tempo,
+                                      variations, random_seed, ending, avoid_copies],
+                              outputs=outputs, api_name="generate", concurrency_id="torch")
+        cleared_on_error(generating, outputs)

@@ -19,7 +19,7 @@ from audiodemo.interactive import spectrogram_plotly
 from audiodemo.phase import METHODS, griffin_lim_steps
 from audiodemo.plots import convergence_figure, spectrogram_figure, waveform_figure
 from audiodemo.spectrogram import WINDOWS, SpectrogramConfig, stft
-from audiodemo.ui.common import example, limits_note, sound_in, user_errors
+from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import SCALES, resolution_text, spectrogram_view
 
@@ -178,10 +178,12 @@ def build_spectrogram_tab() -> None:
                     concurrency_id="torch")  # one pool of workers for every heavy event
         # the hop slider reacts to a person (`input`), not to `fit_hop` setting it: a new
         # frame size first fits the hop, then draws once
-        gr.on([c.change for c in inputs if c not in (n_fft, hop)] + [hop.input],
-              **draw, api_name="spectrogram", trigger_mode="always_last")
-        n_fft.change(fit_hop, inputs=[n_fft, hop], outputs=[hop], queue=False,
-                     api_visibility="private").then(**draw, api_visibility="private")
+        drawn = gr.on([c.change for c in inputs if c not in (n_fft, hop)] + [hop.input],
+                      **draw, api_name="spectrogram", trigger_mode="always_last")
+        redrawn = n_fft.change(fit_hop, inputs=[n_fft, hop], outputs=[hop], queue=False,
+                               api_visibility="private").then(**draw, api_visibility="private")
+        for event in (drawn, redrawn):
+            cleared_on_error(event, draw["outputs"])
         gr.Markdown(PHASE_INTRO)
         gr.Markdown(f"Griffin-Lim rebuilds at most {limits.PHASE_SECONDS:g} s, less where "
                     f"many iterations on a short hop would take more than ~10 s. "
@@ -190,7 +192,7 @@ def build_spectrogram_tab() -> None:
             n_iter = gr.Slider(0, 200, value=32, step=1, label="Griffin-Lim iterations")
             method = gr.Radio(list(METHODS), value="fast", label="Method")
             go = gr.Button("Rebuild from magnitude", variant="primary")
-            stop = gr.Button("Stop", variant="stop")
+            stop = gr.Button("Stop rebuilding", variant="stop")
         with gr.Row():
             original = gr.Audio(label="Original", interactive=False)
             rebuilt = gr.Audio(label="Rebuilt from magnitude only", interactive=False)
@@ -204,4 +206,5 @@ def build_spectrogram_tab() -> None:
             api_name="phase",
             concurrency_id="torch",
         )
+        cleared_on_error(rebuilding, [original, rebuilt, curve, summary])
         stop.click(None, cancels=[rebuilding], api_visibility="private")
