@@ -47,8 +47,11 @@ def build_demo() -> gr.Blocks:
 
 
 def launch_options() -> dict:
-    """Arguments of `launch()` that the app and its tests share."""
-    return dict(max_file_size=MAX_FILE_SIZE, allowed_paths=[str(ASSETS)])
+    """Arguments of `launch()` that the app and its tests share (with the CSS that makes
+    the page work on a phone: `audiodemo/ui/style.py`)."""
+    from audiodemo.ui.style import CSS
+
+    return dict(max_file_size=MAX_FILE_SIZE, allowed_paths=[str(ASSETS)], css=CSS)
 
 
 def queue_options(max_size: int = MAX_QUEUE) -> dict:
