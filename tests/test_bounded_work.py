@@ -113,9 +113,20 @@ def test_a_small_frame_fits_the_hop_and_draws_with_it(page: Page, app_url):
     page.get_by_role("tab", name="Spectrogram").click()
     page.get_by_text("chirp.wav").first.click()
     expect(page.get_by_text("Δt = 11.6 ms")).to_be_visible(timeout=TIMEOUT)
+    hop = page.get_by_label("number input for Hop length (samples)")
+    expect(hop).to_have_attribute("max", "512")  # the default frame's, from the page's load
     page.get_by_label("Frame size (n_fft, samples)").click()
     page.get_by_role("option", name="128", exact=True).click()
     expect(page.get_by_text("Δt = 2.9 ms")).to_be_visible(timeout=TIMEOUT)  # hop 64 of 128
-    hop = page.get_by_label("number input for Hop length (samples)")
     expect(hop).to_have_attribute("max", "128")
     expect(page.get_by_text("Error")).to_have_count(0)
+
+
+def test_the_api_takes_any_hop_up_to_its_frame(app_url):
+    client = Client(app_url, verbose=False)
+    *_, text = client.predict(handle_file(example("chirp.wav")), "4096", 2048, "hann", "linear",
+                              True, 80, "magma", api_name="/spectrogram")
+    assert "hop** 2048 samples" in text
+    with pytest.raises(ValueError, match="hop_length must be between 1 and n_fft=1024"):
+        client.predict(handle_file(example("chirp.wav")), "1024", 2048, "hann", "linear", True,
+                       80, "magma", api_name="/spectrogram")

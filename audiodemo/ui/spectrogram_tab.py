@@ -9,6 +9,7 @@ for the next step), and takes no more of a sound than `limits.griffin_lim_second
 
 from __future__ import annotations
 
+import functools
 import time
 
 import gradio as gr
@@ -160,7 +161,10 @@ def build_spectrogram_tab() -> None:
                 gr.Examples([[example(name)] for name in EXAMPLES], inputs=[audio],
                             api_visibility="private")  # loading an example is no API
                 n_fft = gr.Dropdown(FRAME_SIZES, value="512", label="Frame size (n_fft, samples)")
-                hop = gr.Slider(16, 512, value=256, step=16, label="Hop length (samples)",
+                # the API takes any hop up to the largest frame (`analyse` checks it against
+                # the frame); the page's slider is fitted to the chosen frame, from its load on
+                hop = gr.Slider(16, int(FRAME_SIZES[-1]), value=256, step=16,
+                                label="Hop length (samples)",
                                 info="At most the frame size; the phase panel needs at most half.")
                 window = gr.Radio(list(WINDOWS), value="hann", label="Window")
                 scale = gr.Radio(list(SCALES), value="linear", label="Frequency scale")
@@ -184,6 +188,8 @@ def build_spectrogram_tab() -> None:
                                api_visibility="private").then(**draw, api_visibility="private")
         for event in (drawn, redrawn):
             cleared_on_error(event, draw["outputs"])
+        gr.on(None, functools.partial(fit_hop, n_fft.value, hop.value), inputs=[], outputs=[hop],
+              queue=False, api_visibility="private")  # on load
         gr.Markdown(PHASE_INTRO)
         gr.Markdown(f"Griffin-Lim rebuilds at most {limits.PHASE_SECONDS:g} s, less where "
                     f"many iterations on a short hop would take more than ~10 s. "
