@@ -4,7 +4,9 @@ Gradio's plot components cannot report a clicked point (`gr.Plot` fires only `ch
 latent plane is drawn here: each code is a `<circle>` whose `<title>` the browser shows on
 hover, and `CLICK_JS` (the `js_on_load` of the `gr.HTML`) turns a click into a `select` event
 whose `index` is the clicked place in data coordinates and whose `value` is the file name of
-the point clicked, or null for an empty place. No script or network access beyond the page.
+the point clicked, or null for an empty place. A tap (a touch screen) means the nearest point
+within 12 px, as a fingertip covers several 8 px points. No script or network access beyond
+the page.
 """
 
 from __future__ import annotations
@@ -31,10 +33,19 @@ element.addEventListener('click', (event) => {
   }
   const x = +d.x0 + (p.x - +d.left) / +d.width * (+d.x1 - +d.x0);
   const y = +d.y1 - (p.y - +d.top) / +d.height * (+d.y1 - +d.y0);
-  const file = event.target.dataset ? (event.target.dataset.file || null) : null;
+  let file = event.target.dataset ? (event.target.dataset.file || null) : null;
+  if (!file && event.pointerType === 'touch') {  // a fingertip is wider than a point
+    let nearest = TAP_PX;
+    for (const point of svg.querySelectorAll('circle[data-file]')) {
+      const r = point.getBoundingClientRect();
+      const away = Math.hypot(r.x + r.width / 2 - event.clientX,
+                              r.y + r.height / 2 - event.clientY);
+      if (away < nearest) { nearest = away; file = point.dataset.file; }
+    }
+  }
   trigger('select', {index: [x, y], value: file});
 });
-"""
+""".replace("TAP_PX", "12")  # CSS px from a tap's centre to the point it means
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,18 @@ LINE_HEIGHTS = """cells => cells.map(c => {
 })"""
 
 
+ISOLATED = """points => {
+  const at = points.map(p => { const r = p.getBoundingClientRect();
+                               return [r.x + r.width / 2, r.y + r.height / 2, r.width / 2]; });
+  const near = at.map(([x, y], i) => at.reduce((best, [u, v], j) => {
+    const d = Math.hypot(u - x, v - y);
+    return j !== i && d < best[0] ? [d, u, v] : best; }, [Infinity, 0, 0]));
+  const i = near.reduce((best, n, j) => n[0] > near[best][0] ? j : best, 0);
+  const [gap, u, v] = near[i], [x, y, r] = at[i];
+  return {index: i, gap: gap, radius: r, away: [(x - u) / gap, (y - v) / gap]};
+}"""
+
+
 def open_on(page: Page, url: str, viewport: dict) -> None:
     page.set_viewport_size(viewport)
     page.goto(url)
@@ -107,3 +119,29 @@ def test_a_desktop_keeps_one_row_of_tabs_and_the_planes_side_by_side(page: Page,
     a, b = (page.locator(f"#plane-{side}").bounding_box() for side in ("left", "right"))
     assert abs(a["y"] - b["y"]) < 1 and b["x"] > a["x"] + a["width"] - 1, (a, b)
     shoot(page, output_path, "desktop-latent")
+
+
+def test_a_tap_beside_a_point_on_a_phone_picks_that_point(browser, app_url):
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    page = context.new_page()
+    try:
+        open_on(page, app_url, PHONE)
+        go_to(page, "Latent space")
+        points = page.locator("#plane-left circle[data-file]")
+        expect(points.first).to_be_visible(timeout=TIMEOUT)
+        # beside the point farthest from its neighbours, away from the nearest: off the
+        # point, yet nearer it than any other
+        points.first.scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        lonely = points.evaluate_all(ISOLATED)
+        step = min(6.0, lonely["gap"] / 2 - 0.5)
+        assert step > lonely["radius"] + 1, lonely
+        point = points.nth(lonely["index"])
+        point.scroll_into_view_if_needed()
+        name, box = point.get_attribute("data-file"), point.bounding_box()
+        (dx, dy) = lonely["away"]
+        page.touchscreen.tap(box["x"] + box["width"] / 2 + step * dx,
+                             box["y"] + box["height"] / 2 + step * dy)
+        expect(page.locator("#latent-caption")).to_contain_text(name, timeout=TIMEOUT)
+    finally:
+        context.close()
