@@ -99,7 +99,8 @@ def _check(model, reconstruction, seed) -> int:
 
 
 @user_errors
-def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
+def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
+            progress=gr.Progress()):
     """Players, spectrogram comparison and a report for one recording."""
     if audio is None:
         raise ValueError("Upload, record or pick a recording first.")
@@ -119,9 +120,11 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0):
             clean = clean * 10 ** (-down / 20)
             note = (f" The noisy mix peaked above full scale, so speech and mix were both "
                     f"turned down by {down:.1f} dB (the SNR is unchanged).")
+    progress(0.1, desc=f"{model}: denoising {len(wave) / in_rate:.1f} s")
     start = time.perf_counter()
     out = denoiser(wave, in_rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
     seconds = time.perf_counter() - start
+    progress(0.7, desc="scoring and drawing")
     cfg = denoiser.checkpoint.spectrogram
     waves = {"clean": _at(clean, in_rate, rate)} if clean is not None else {}
     waves.update({"noisy": _at(wave, in_rate, rate), f"denoised ({model})": out})

@@ -110,7 +110,7 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
 
 @user_errors
 def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed,
-             end_in_last_bar=True, avoid_copies=True):
+             end_in_last_bar=True, avoid_copies=True, progress=gr.Progress()):
     """Scores, audio, files, symbols and figures of `variations` continuations of a seed."""
     song = _seed_song(seed_name, typed or "", bool(minor))
     temperature = check_temperature(temperature)
@@ -130,6 +130,7 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
     scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
     start = time.perf_counter()
     for k in range(variations):
+        progress(k / variations, desc=f"variation {k + 1} of {variations}")
         melody = continue_melody(model, song.symbols, bars, temperature, song.steps_per_bar,
                                  song.pickup, random_seed + k, bool(end_in_last_bar),
                                  avoid=avoid)
