@@ -33,9 +33,22 @@ DELETE_CACHE = (3600, 3600)
 MAX_QUEUE = 64
 
 
-def build_demo() -> gr.Blocks:
-    """The whole app, ready to `launch()`."""
-    with gr.Blocks(title=TITLE, delete_cache=DELETE_CACHE) as demo:
+def build_demo(delete_cache: tuple[int, int] | None = DELETE_CACHE) -> gr.Blocks:
+    """The whole app, ready to `launch()`. `delete_cache` is Gradio's (period, age) of the
+    sweep of cached uploads and outputs, both in seconds (tests sweep every few seconds)."""
+    # The examples are served from assets/ itself, never copied into Gradio's cache. Otherwise
+    # `gr.Examples` copies each one into the cache once, at build time
+    # (`Examples._get_processed_example` -> `move_files_to_cache` -> `save_file_to_cache`, a
+    # folder named by the content's hash), keeps that copy's path for the life of the server
+    # and does not mark it to be kept (`keep_in_cache` is set only by `Dataset`, which for
+    # audio holds just the file's name). The sweep (`delete_files_created_by_app`) then
+    # deletes the copy after `age`, and every later click hands the page a path that is gone:
+    # HTTP 403 for the player, "No audio file" from the tab. An upload of the same file
+    # lands in the same hashed folder and so revived that one example, never the others.
+    # Static paths are skipped by `move_files_to_cache`; assets/ is in `allowed_paths`
+    # anyway, so this serves nothing new, and the sweep still removes uploads and outputs.
+    gr.set_static_paths([ASSETS])
+    with gr.Blocks(title=TITLE, delete_cache=delete_cache) as demo:
         gr.Markdown(INTRO)
         with gr.Tabs():
             build_spectrogram_tab()
