@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from audiodemo.limits import UPLOAD_MB
 from audiodemo.ui.common import ASSETS
 from audiodemo.ui.denoise_tab import build_denoise_tab
 from audiodemo.ui.experiments_tab import build_experiments_tab
@@ -26,7 +27,7 @@ INTRO = """
 An interactive companion to *Machine Learning Applications for Audio Processing*: how sound
 becomes a picture a network can read, and back. Everything runs on this computer's CPU.
 """
-MAX_FILE_SIZE = "20mb"
+MAX_FILE_SIZE = f"{UPLOAD_MB}mb"
 # Gradio's cached uploads and outputs: checked hourly, removed when older than an hour
 DELETE_CACHE = (3600, 3600)
 # requests waiting beyond this many are turned away with a message, not queued for ever
@@ -36,21 +37,13 @@ MAX_QUEUE = 64
 def build_demo(delete_cache: tuple[int, int] | None = DELETE_CACHE) -> gr.Blocks:
     """The whole app, ready to `launch()`. `delete_cache` is Gradio's (period, age) of the
     sweep of cached uploads and outputs, both in seconds (tests sweep every few seconds)."""
-    # The examples are served from assets/ itself, never copied into Gradio's cache. Otherwise
-    # `gr.Examples` copies each one into the cache once, at build time
-    # (`Examples._get_processed_example` -> `move_files_to_cache` -> `save_file_to_cache`, a
-    # folder named by the content's hash), keeps that copy's path for the life of the server
-    # and does not mark it to be kept (`keep_in_cache` is set only by `Dataset`, which for
-    # audio holds just the file's name). The sweep (`delete_files_created_by_app`) then
-    # deletes the copy after `age`, and every later click hands the page a path that is gone:
-    # HTTP 403 for the player, "No audio file" from the tab. An upload of the same file
-    # lands in the same hashed folder and so revived that one example, never the others.
-    # Static paths are skipped by `move_files_to_cache`; assets/ is in `allowed_paths`
-    # anyway, so this serves nothing new, and the sweep still removes uploads and outputs.
+    # Examples are served from assets/ itself: otherwise `gr.Examples` copies each into the
+    # cache once, at build time, keeps that path for the server's life without marking it
+    # to keep, and the sweep deletes it after `age` ("No audio file" on every later click).
     gr.set_static_paths([ASSETS])
     with gr.Blocks(title=TITLE, delete_cache=delete_cache) as demo:
         gr.Markdown(INTRO)
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # a phone shows every tab, on two rows
             build_spectrogram_tab()
             build_denoise_tab()
             build_latent_tab()
@@ -85,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=TITLE)
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
     parser.add_argument("--port", type=int, default=7860, help="port to serve on")
+    parser.add_argument("--cache-sweep", type=int, default=DELETE_CACHE[0], metavar="SECONDS",
+                        help="how often cached uploads and outputs older than this are removed "
+                             "(an hour; a soak test sweeps more often)")
     parser.add_argument("--share", action="store_true",
                         help="public Gradio link (needs the internet to fetch a tunnel)")
     return parser.parse_args(argv)
@@ -94,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     settle_heap()  # freed arrays go back to the system: memory stays flat under load
     os.environ.setdefault("GRADIO_TEMP_DIR", gradio_cache(args.port))
-    demo = build_demo()
+    demo = build_demo(delete_cache=(args.cache_sweep, args.cache_sweep))
     demo.queue(**queue_options()).launch(
         server_name=args.host, server_port=args.port, share=args.share, **launch_options()
     )

@@ -198,7 +198,7 @@ def build_spectrogram_tab() -> None:
             n_iter = gr.Slider(0, 200, value=32, step=1, label="Griffin-Lim iterations")
             method = gr.Radio(list(METHODS), value="fast", label="Method")
             go = gr.Button("Rebuild from magnitude", variant="primary")
-            stop = gr.Button("Stop rebuilding", variant="stop")
+            stop = gr.Button("Stop rebuilding", variant="stop", scale=0, min_width=160)
         with gr.Row():
             original = gr.Audio(label="Original", interactive=False)
             rebuilt = gr.Audio(label="Rebuilt from magnitude only", interactive=False)

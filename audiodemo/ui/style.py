@@ -1,9 +1,9 @@
 """The app's own CSS (`launch(css=CSS)`): a layout that works on a phone (issue 13, item 9).
 
-At 390 px Gradio showed two tabs and hid the rest under "More tabs", squeezed each latent
-plane to about 130 px (the two `gr.HTML` sit side by side in a `gr.Row` whose children may
-shrink to nothing), and broke table cells one letter per line (its prose tables set
-`overflow-wrap: anywhere`). Every rule below answers one of these, and only below 640 px,
+At 390 px Gradio showed two tabs and hid the rest under "More tabs" (`app.py` now asks its
+tab bar to wrap), squeezed each latent plane to about 130 px (the two `gr.HTML` sit side by
+side in a `gr.Row` whose children may shrink to nothing), and broke table cells one letter
+per line (its prose tables set `overflow-wrap: anywhere`). Every rule below answers one of the others, and only below 640 px,
 Gradio's own smallest breakpoint: from 640 px up the page is exactly Gradio's.
 
 How Gradio treats custom CSS (6.31, its frontend's `prefix_css`): a plain rule is kept and
@@ -19,14 +19,8 @@ The rules, by what they fix:
   390 px screen. That padding lies outside `.contain`, out of reach of a media rule, so a
   plain rule makes it fluid: `clamp(12px, 100vw / 8 - 48px, 32px)` is 12 px up to 480 px,
   grows to 32 px at 640 px and stays Gradio's 32 px above. A phone gets 366 px of content.
-- **Tabs.** Gradio's tab bar (`overflow_behavior="menu"`) measures each label in a
-  visually hidden copy of the buttons (`.tab-container.visually-hidden`) and moves those
-  that do not fit into a "More tabs" menu, a decision made in JavaScript that no rule on
-  the visible buttons changes. Hiding that copy's buttons (`display: none`) makes every
-  label measure 0 px wide, so all tabs stay in the bar; the visible bar then wraps onto
-  a second row (as Gradio's own `overflow_behavior="wrap"` does), with a hairline under
-  each row and the tab wrapper's fixed 32 px height lifted. Each button keeps its full
-  label and Gradio's 32 px height: a finger-sized target.
+- **Tabs** need no rule: `gr.Tabs(overflow_behavior="wrap")` (in `app.py`) puts every tab
+  in the bar, on a second row where the first is full, instead of Gradio's "More tabs" menu.
 - **Controls.** Inside a `gr.Row`, Gradio groups inputs into a `.form` whose blocks
   carry an inline `min-width` of 0, so on a narrow screen a block shrinks to its longest
   word instead of wrapping to the next line (the Latent tab's "Same axes for both"
@@ -56,27 +50,6 @@ CSS = f"""
 }}
 
 @media {PHONE} {{
-  .tab-wrapper .tab-container.visually-hidden > button {{
-    display: none;
-  }}
-  .tab-wrapper {{
-    height: auto;
-  }}
-  .tab-wrapper > .tab-container:not(.visually-hidden) {{
-    flex-wrap: wrap;
-    height: auto;
-    overflow: visible;
-    background: repeating-linear-gradient(to bottom, transparent 0,
-      transparent calc(var(--size-8) - 1px),
-      color-mix(in srgb, var(--border-color-primary) 45%, transparent)
-        calc(var(--size-8) - 1px),
-      color-mix(in srgb, var(--border-color-primary) 45%, transparent) var(--size-8));
-  }}
-  .tab-wrapper > .tab-container:not(.visually-hidden) > button {{
-    flex: 0 0 auto;
-    height: var(--size-8);
-  }}
-
   .form > .block {{
     min-width: min(160px, 100%) !important;
   }}
