@@ -3,8 +3,9 @@
 At 390 px Gradio showed two tabs and hid the rest under "More tabs" (`app.py` now asks its
 tab bar to wrap), squeezed each latent plane to about 130 px (the two `gr.HTML` sit side by
 side in a `gr.Row` whose children may shrink to nothing), and broke table cells one letter
-per line (its prose tables set `overflow-wrap: anywhere`). Every rule below answers one of the others, and only below 640 px,
-Gradio's own smallest breakpoint: from 640 px up the page is exactly Gradio's.
+per line (its prose tables set `overflow-wrap: anywhere`). Every rule below answers one of
+the others, and only below 640 px, Gradio's own smallest breakpoint: from 640 px up the page
+is exactly Gradio's.
 
 How Gradio treats custom CSS (6.31, its frontend's `prefix_css`): a plain rule is kept and
 also copied with the prefix `.gradio-container.gradio-container-<version> .contain`; inside
