@@ -11,6 +11,8 @@ from __future__ import annotations
 import librosa
 import numpy as np
 
+from audiodemo.pesq_process import pesq_score
+
 METRIC_RATE = 8000
 
 
@@ -28,14 +30,10 @@ def si_sdr(reference: np.ndarray, estimate: np.ndarray) -> float:
 
 
 def pesq_nb(reference: np.ndarray, estimate: np.ndarray, sample_rate: int) -> float:
-    """Narrow-band PESQ at 8 kHz; NaN when PESQ finds no speech."""
-    from pesq import PesqError, pesq
-
+    """Narrow-band PESQ at 8 kHz; NaN when PESQ finds no speech or cannot score the signal
+    (computed in a child process, which its C code may crash: `pesq_process`)."""
     ref, est = _at_metric_rate(reference, estimate, sample_rate)
-    try:
-        return float(pesq(METRIC_RATE, ref, est, "nb", on_error=PesqError.RAISE_EXCEPTION))
-    except Exception:  # no utterance detected, too short: say so rather than crash
-        return float("nan")
+    return pesq_score(METRIC_RATE, ref, est, "nb")
 
 
 def stoi(reference: np.ndarray, estimate: np.ndarray, sample_rate: int) -> float:

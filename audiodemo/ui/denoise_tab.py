@@ -85,7 +85,10 @@ def _metrics_table(clean, noisy, denoised, rate) -> str:
     lines = [f"| scored at {METRIC_RATE // 1000} kHz | SI-SDR (dB) | PESQ | STOI |",
              "|---|---|---|---|"]
     for name, q in rows.items():
-        lines.append(f"| {name} | {q['SI-SDR']:.1f} | {q['PESQ']:.2f} | {q['STOI']:.2f} |")
+        pesq = "n/a" if np.isnan(q["PESQ"]) else f"{q['PESQ']:.2f}"
+        lines.append(f"| {name} | {q['SI-SDR']:.1f} | {pesq} | {q['STOI']:.2f} |")
+    if any(np.isnan(q["PESQ"]) for q in rows.values()):
+        lines.append("\nPESQ n/a: it found no speech to score, or could not score this signal.")
     return "\n".join(lines)
 
 
