@@ -139,10 +139,15 @@ def _check_rate(rate: int) -> None:
         raise ValueError(f"Sample rate {rate} Hz is outside {MIN_RATE}-{MAX_RATE} Hz.")
 
 
+def length_text(seconds: float) -> str:
+    """"12.5 s long", or "longer" for a file whose header does not say (`inf`)."""
+    return "longer" if seconds == float("inf") else f"{seconds:.1f} s long"
+
+
 def _check_duration(seconds: float, max_seconds: float) -> None:
     if seconds > max_seconds:
-        length = "longer" if seconds == float("inf") else f"{seconds:.1f} s long"
-        raise ValueError(f"The audio is {length}; the limit is {max_seconds:g} s. Trim it first.")
+        raise ValueError(f"The audio is {length_text(seconds)}; the limit is {max_seconds:g} s. "
+                         f"Trim it first.")
 
 
 def to_int16(wave: np.ndarray) -> np.ndarray:

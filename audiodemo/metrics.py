@@ -55,9 +55,14 @@ def quality(reference: np.ndarray, estimate: np.ndarray, sample_rate: int) -> di
     }
 
 
+def resampled(wave: np.ndarray, sample_rate: int, target: int = METRIC_RATE) -> np.ndarray:
+    """`wave` at `target` (itself where the rates agree)."""
+    if sample_rate == target:
+        return wave
+    return librosa.resample(wave, orig_sr=sample_rate, target_sr=target)
+
+
 def _at_metric_rate(reference, estimate, sample_rate):
     n = min(len(reference), len(estimate))
-    pair = [np.asarray(x[:n], dtype=np.float64) for x in (reference, estimate)]
-    if sample_rate != METRIC_RATE:
-        pair = [librosa.resample(x, orig_sr=sample_rate, target_sr=METRIC_RATE) for x in pair]
-    return pair
+    return [resampled(np.asarray(x[:n], dtype=np.float64), sample_rate)
+            for x in (reference, estimate)]

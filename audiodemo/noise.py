@@ -78,3 +78,12 @@ def add_noise(
         raise ValueError("Cannot set an SNR on silent audio: the recording has no signal.")
     gain = np.sqrt(power / 10 ** (snr_db / 10) / np.mean(noise**2))
     return (clean + gain * noise).astype(np.float32)
+
+
+def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float]:
+    """The wave scaled to peak at most `peak`, as a recording cannot pass full scale, and by
+    how many dB it was turned down (0 when it fitted): a mix of loud speech and noise."""
+    top = float(np.abs(wave).max()) if wave.size else 0.0
+    if top <= peak:
+        return wave, 0.0
+    return wave * (peak / top), 20 * np.log10(top / peak)

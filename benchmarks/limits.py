@@ -44,7 +44,7 @@ def requests(folder: Path) -> dict:
     frames = MAX_CELLS // 2049  # the finest hop that the 60 s spectrogram at frame 4096 allows
     hop = -(-int(limits.SPECTROGRAM_SECONDS * 48000) // (frames - 1) // 16) * 16
     fine = SpectrogramConfig(sample_rate=48000, n_fft=2048, hop_length=64)
-    most = limits.griffin_lim_iterations(fine, limits.MIN_REBUILD_SECONDS, 2)
+    most = limits.griffin_lim_iterations(fine, int(limits.MIN_REBUILD_SECONDS * 48000), 2)
 
     def phase(n_fft, hop_length, n_iter):
         return lambda: list(spectrogram_tab.rebuild(str(long), n_fft, hop_length, "hann",

@@ -3,9 +3,11 @@ its page goes away, and the controls never offer a request that cannot run."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
+import gradio as gr
 import pytest
 from gradio_client import Client, handle_file
 from playwright.sync_api import Page, expect
@@ -70,11 +72,30 @@ def test_a_rebuild_yields_progress_before_its_answer(monkeypatch, long_sound):
     assert "spectral convergence" in answer[-1]
 
 
-def test_a_rebuild_the_budget_cannot_cover_is_refused_at_once_with_what_fits():
+@pytest.mark.parametrize("n_fft,hop", [("4096", 16), ("1024", 32), ("2048", 64)])
+def test_a_rebuild_the_budget_cannot_cover_is_refused_at_once_with_what_fits(n_fft, hop):
     start = time.perf_counter()
-    with pytest.raises(Exception, match="choose at most [0-9]+ iterations"):
-        list(spectrogram_tab.rebuild(example("chirp.wav"), "4096", 16, "hann", 200, "plain"))
+    with pytest.raises(gr.Error, match="choose at most [0-9]+ iterations") as refused:
+        list(spectrogram_tab.rebuild(example("chirp.wav"), n_fft, hop, "hann", 2000, "plain"))
     assert time.perf_counter() - start < 2  # refused before any work
+    most = int(re.search(r"at most ([0-9]+) iterations", str(refused.value)).group(1))
+    *_, answer = spectrogram_tab.rebuild(example("chirp.wav"), n_fft, hop, "hann", most, "plain")
+    assert f"{most} iterations" in answer[-1]  # what it offered runs
+
+
+def test_a_short_sound_the_budget_covers_is_rebuilt_whole(monkeypatch, tmp_path):
+    monkeypatch.setattr(limits, "GRIFFIN_LIM_CELL_ITERATIONS", 2_000_000)
+    path = tmp_path / "short.wav"
+    save_wav(path, tone(440, 0.3, 8000), 8000)  # under MIN_REBUILD_SECONDS
+    *_, (original, _, _, text) = spectrogram_tab.rebuild(str(path), "512", 128, "hann", 50,
+                                                         "fast")
+    assert "Only the first" not in text
+
+
+def test_no_iterations_answer_without_progress_reports(monkeypatch, long_sound):
+    monkeypatch.setattr(spectrogram_tab, "REPORT_EVERY", 0.0)
+    answers = list(spectrogram_tab.rebuild(long_sound, **{**HEAVY, "n_iter": 0}))
+    assert len(answers) == 1 and "0 iterations" in answers[0][-1]
 
 
 def test_a_cancelled_api_rebuild_stops_working(app_url, iterations, long_sound):

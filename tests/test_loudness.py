@@ -10,7 +10,7 @@ from audiodemo.ui import latent_tab
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import NO_NOISE, denoise
 from audiodemo.ui.melody_tab import TYPED, generate
-from audiodemo.ui.outputs import LEVEL_DBFS, PEAK, active_level_db, playback_gain
+from audiodemo.ui.outputs import LEVEL_DBFS, PEAK, active_level_db, playback_gain, players
 from audiodemo.ui.spectrogram_tab import rebuild
 from tests.conftest import played, tone
 
@@ -35,10 +35,14 @@ def test_one_sound_is_brought_to_the_level_whatever_it_came_at(dbfs):
     assert at_policy(active_level_db(out, 8000), np.abs(out).max())
 
 
-def test_sounds_of_one_answer_share_a_gain_and_never_clip():
-    quiet, loud = 0.01 * tone(200, 1.0, 8000), 3.0 * tone(300, 0.5, 16000)
-    gain = playback_gain([(quiet, 8000), (loud, 16000)])
-    assert np.abs(loud * gain).max() <= PEAK + 1e-6  # the same gain keeps their 49.5 dB apart
+def test_sounds_of_one_answer_keep_their_difference_and_never_clip():
+    quiet, loud = 0.03 * tone(200, 1.0, 8000), 3.0 * tone(300, 0.5, 16000)  # 40 dB apart
+    paths = players([(quiet, 8000, "quiet.wav"), (loud, 16000, "loud.wav")])
+    (_, q), (_, lo) = (played(p) for p in paths)
+    assert np.abs(lo).max() <= PEAK * 32768
+    levels = [active_level_db(w.astype(np.float64) / 32768, r) for w, r in ((q, 8000),
+                                                                             (lo, 16000))]
+    assert levels[1] - levels[0] == pytest.approx(40.0, abs=0.2)
     assert playback_gain([(np.zeros(800, np.float32), 8000)]) == 1.0  # silence stays silence
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from audiodemo.metrics import pesq_nb, quality, si_sdr, stoi
 from audiodemo.noise import NOISE_TYPES, add_noise
-from tests.conftest import tone
+from tests.conftest import ROOT, tone
 
 
 def speech_like(seconds=2.0, rate=8000):
@@ -70,9 +74,20 @@ def tone_bursts(seconds: float, rate: int = 8000) -> np.ndarray:
     return 0.1 * wave / np.abs(wave).max()
 
 
+CRASH = """
+import numpy as np
+from pesq import pesq
+from tests.test_noise_metrics import tone_bursts
+bursts = tone_bursts(30.0)
+pesq(8000, bursts, bursts + 0.05 * np.random.default_rng(1234).standard_normal(len(bursts)), "nb")
+"""
+
+
 def test_a_signal_that_crashes_pesq_scores_nan_and_the_next_one_is_scored(rng):
     bursts = tone_bursts(30.0)
     noisy = bursts + 0.05 * rng.standard_normal(len(bursts))
-    assert np.isnan(pesq_nb(bursts, noisy, 8000))  # the process running PESQ died, not ours
+    crashed = subprocess.run([sys.executable, "-c", CRASH], cwd=ROOT, capture_output=True)
+    assert crashed.returncode == -signal.SIGSEGV  # what PESQ itself does with this signal
+    assert np.isnan(pesq_nb(bursts, noisy, 8000))  # here only its worker died
     short = bursts[:8000 * 5]
     assert 1.0 <= pesq_nb(short, noisy[: len(short)], 8000) <= 4.6

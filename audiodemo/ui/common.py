@@ -1,4 +1,4 @@
-"""Helpers shared by the tabs: example files, error messages, sounds in, loudness."""
+"""Helpers shared by the tabs: example files, error messages, sounds in, their limits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 
-from audiodemo.audio import load_excerpt
+from audiodemo.audio import length_text, load_excerpt
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 ERROR_SECONDS = 12  # a message stays this long: one mistake must not leave toasts piling up
@@ -62,21 +62,11 @@ def sound_in(audio, sample_rate: int | None, max_seconds: float) -> tuple[np.nda
     wave, rate, cut = load_excerpt(audio, sample_rate, max_seconds)
     if cut is None:
         return wave, rate, ""
-    length = "longer" if cut == float("inf") else f"{cut:.1f} s long"
-    return wave, rate, (f"The sound is {length}; only its first {max_seconds:g} s are used "
-                        f"here (the limit that keeps every request to a few seconds).")
+    return wave, rate, (f"The audio is {length_text(cut)}; only its first {max_seconds:g} s "
+                        f"are used here (the limit that keeps every request to a few seconds).")
 
 
 def limits_note(max_seconds: float, upload_mb: int) -> str:
     """The line under a sound input that states its limits."""
     return (f"WAV, FLAC, OGG or MP3, up to {upload_mb} MB; a longer sound than "
             f"{max_seconds:g} s is cut to its first {max_seconds:g} s.")
-
-
-def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float]:
-    """The wave scaled to peak at most `peak` (so an int16 player cannot clip it), and by
-    how many dB it was turned down (0 when it fitted)."""
-    top = float(np.abs(wave).max()) if wave.size else 0.0
-    if top <= peak:
-        return wave, 0.0
-    return wave * (peak / top), 20 * np.log10(top / peak)

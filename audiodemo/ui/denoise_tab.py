@@ -13,22 +13,20 @@ import functools
 import time
 
 import gradio as gr
-import librosa
 import numpy as np
 
 from audiodemo import limits
 from audiodemo.audio import load_audio
 from audiodemo.denoise import MODEL_NAMES, checkpoint_path
 from audiodemo.denoiser import Denoiser
-from audiodemo.metrics import METRIC_RATE, quality
-from audiodemo.noise import NOISE_TYPES, add_noise
+from audiodemo.metrics import METRIC_RATE, quality, resampled
+from audiodemo.noise import NOISE_TYPES, add_noise, turned_down
 from audiodemo.plots import comparison_figure
 from audiodemo.ui.common import (
     cleared_on_error,
     example,
     limits_note,
     sound_in,
-    turned_down,
     user_errors,
 )
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
@@ -76,12 +74,9 @@ def babble_talkers(rate: int) -> np.ndarray:
 
 def _metrics_table(clean, noisy, denoised, rate) -> str:
     """SI-SDR, PESQ and STOI of the noisy input and the output, all at `METRIC_RATE`."""
-    def scored(wave, wave_rate):
-        return librosa.resample(wave, orig_sr=wave_rate, target_sr=METRIC_RATE)
-
-    reference = scored(clean, MIX_RATE)
-    rows = {"noisy input": quality(reference, scored(noisy, MIX_RATE), METRIC_RATE),
-            "denoised": quality(reference, scored(denoised, rate), METRIC_RATE)}
+    reference = resampled(clean, MIX_RATE)
+    rows = {"noisy input": quality(reference, resampled(noisy, MIX_RATE), METRIC_RATE),
+            "denoised": quality(reference, resampled(denoised, rate), METRIC_RATE)}
     lines = [f"| scored at {METRIC_RATE // 1000} kHz | SI-SDR (dB) | PESQ | STOI |",
              "|---|---|---|---|"]
     for name, q in rows.items():
@@ -129,8 +124,8 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     seconds = time.perf_counter() - start
     progress(0.7, desc="scoring and drawing")
     cfg = denoiser.checkpoint.spectrogram
-    waves = {"clean": _at(clean, in_rate, rate)} if clean is not None else {}
-    waves.update({"noisy": _at(wave, in_rate, rate), f"denoised ({model})": out})
+    waves = {"clean": resampled(clean, in_rate, rate)} if clean is not None else {}
+    waves.update({"noisy": resampled(wave, in_rate, rate), f"denoised ({model})": out})
     figure = comparison_figure(shared_db_views(waves, cfg))
     report = (f"**{model}** works at **{rate} Hz** (the noisy input was resampled to it); "
               f"{len(wave) / in_rate:.1f} s denoised in {seconds:.2f} s on this CPU.{note} "
@@ -140,10 +135,6 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     noisy_player, denoised_player = players([(wave, in_rate, "noisy.wav"),
                                              (out, rate, "denoised.wav")])
     return noisy_player, denoised_player, figure, report
-
-
-def _at(wave: np.ndarray, rate: int, target: int) -> np.ndarray:
-    return wave if rate == target else librosa.resample(wave, orig_sr=rate, target_sr=target)
 
 
 def build_denoise_tab() -> None:

@@ -245,7 +245,7 @@ def _clicker(side: int):
 
 
 @user_errors
-def interpolate(model: str, file_a: str, file_b: str, steps):
+def interpolate(model: str, file_a: str, file_b: str, steps, progress=gr.Progress()):
     """Decodes of `steps` points from one recording's code to another's, and their sound."""
     if model not in VIEWS[TWO_D]:
         raise ValueError(f"Walks are for the 2-D models {list(VIEWS[TWO_D])}, got {model!r}.")
@@ -255,20 +255,25 @@ def interpolate(model: str, file_a: str, file_b: str, steps):
     (_, z_a), (_, z_b) = _recording_code(codes, file_a), _recording_code(codes, file_b)
     mags = decode(ckpt, walk(z_a, z_b, int(steps)))
     gap = np.zeros(int(0.15 * ckpt.spectrogram.sample_rate), np.float32)
-    sound = np.concatenate([p for m in mags for p in (to_audio(ckpt, m, GL_ITERS), gap)])
+    pieces = []
+    for k, mag in enumerate(mags):
+        progress(k / len(mags), desc=f"sound of step {k + 1} of {len(mags)} (Griffin-Lim)")
+        pieces += [to_audio(ckpt, mag, GL_ITERS), gap]
+    sound = np.concatenate(pieces)
     labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
         file_b.removesuffix(".wav")]
     return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate, "walk.wav")
 
 
 @user_errors
-def grid(n=GRID_N):
+def grid(n=GRID_N, progress=gr.Progress()):
     """Decodes of an n×n grid over each plane (the extent of its test codes)."""
     n = int(n)
     if not 3 <= n <= 20:
         raise ValueError(f"The grid has 3 to 20 points a side, got {n}.")
     grids = {}
-    for name in VIEWS[TWO_D]:
+    for k, name in enumerate(VIEWS[TWO_D]):
+        progress(k / len(VIEWS[TWO_D]), desc=f"decoding {n * n} points of the {name}")
         codes = get_codes(name)
         extent = square_extent(codes.z[codes.split == "test"], pad=0.0)
         grids[name] = (decode(get_model(name), grid_points(extent, n)), extent)
@@ -329,12 +334,14 @@ def build_latent_tab() -> None:
                             api_name="decode", concurrency_id="torch")
         cleared_on_error(decoding, decode_outputs)
         for side, plane in enumerate(planes):
-            plane.select(_clicker(side), inputs=[view],
-                         outputs=[model, x, y, file, *decode_outputs],
-                         api_visibility="private", concurrency_id="torch")
+            clicked = plane.select(_clicker(side), inputs=[view],
+                                   outputs=[model, x, y, file, *decode_outputs],
+                                   api_visibility="private", concurrency_id="torch")
+            cleared_on_error(clicked, decode_outputs)
         walking = walk_go.click(interpolate, inputs=[walk_model, file_a, file_b, steps],
                                 outputs=[strip, walk_audio], api_name="interpolate",
                                 concurrency_id="torch")
         cleared_on_error(walking, [strip, walk_audio])
-        grid_go.click(grid, inputs=[grid_n], outputs=[grid_plot], api_name="grid",
-                      concurrency_id="torch")
+        gridding = grid_go.click(grid, inputs=[grid_n], outputs=[grid_plot], api_name="grid",
+                                 concurrency_id="torch")
+        cleared_on_error(gridding, [grid_plot])

@@ -58,11 +58,13 @@ def output_dir() -> Path:
 def active_level_db(wave: np.ndarray, sample_rate: int) -> float:
     """RMS in dBFS over the 50 ms blocks within 40 dB of the loudest one, so pauses between
     words do not count (-inf for silence)."""
+    if wave.size == 0:
+        return float("-inf")
     size = max(1, sample_rate // 20)
     n = max(1, len(wave) // size)
     blocks = np.asarray(wave[: n * size], np.float64).reshape(n, -1)  # (blocks, samples)
     power = (blocks**2).mean(axis=1)
-    if wave.size == 0 or power.max() == 0:
+    if power.max() == 0:
         return float("-inf")
     return float(10 * np.log10(power[power >= power.max() * 1e-4].mean()))
 

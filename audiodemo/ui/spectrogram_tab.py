@@ -83,18 +83,19 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap):
     )
 
 
-def _excerpt_seconds(cfg: SpectrogramConfig, n_iter: int) -> float:
-    """How much of a sound the phase panel rebuilds: at most `PHASE_SECONDS`, less where
-    both methods' iterations would cost more than the limit; `ValueError` where too little
-    would be left to hear."""
-    seconds = min(limits.PHASE_SECONDS, limits.griffin_lim_seconds(cfg, n_iter, len(METHODS)))
-    if seconds < limits.MIN_REBUILD_SECONDS:
-        most = limits.griffin_lim_iterations(cfg, limits.MIN_REBUILD_SECONDS, len(METHODS))
+def _excerpt_samples(cfg: SpectrogramConfig, n_iter: int, available: int) -> int:
+    """How many of a sound's `available` samples the phase panel rebuilds: all that both
+    methods' iterations may cost within the limit; `ValueError` where that leaves less than
+    `MIN_REBUILD_SECONDS` (or the whole of a shorter sound) to hear."""
+    fits = min(available, limits.griffin_lim_samples(cfg, n_iter, len(METHODS)))
+    needed = min(available, int(limits.MIN_REBUILD_SECONDS * cfg.sample_rate))
+    if fits < needed:
+        most = limits.griffin_lim_iterations(cfg, needed, len(METHODS))
         raise ValueError(
             f"{n_iter} iterations at frame {cfg.n_fft}, hop {cfg.hop_length} would take more "
-            f"than the ~10 s a request may here, even on {limits.MIN_REBUILD_SECONDS:g} s of "
+            f"than the ~10 s a request may here, even on {needed / cfg.sample_rate:.2g} s of "
             f"sound: choose at most {most} iterations, a longer hop or a shorter frame.")
-    return seconds
+    return fits
 
 
 @user_errors
@@ -111,8 +112,7 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progre
     full, sr, cut = sound_in(audio, None, limits.PHASE_SECONDS)
     cfg = _config(sr, n_fft, hop_length, window)
     cfg.check_invertible()
-    seconds = _excerpt_seconds(cfg, n_iter)
-    wave = full[: int(seconds * sr)]
+    wave = full[: _excerpt_samples(cfg, n_iter, len(full))]
     mag = stft(torch.from_numpy(wave), cfg).abs()
     results, started, reported = {}, time.perf_counter(), 0.0
     total = max(1, n_iter * len(METHODS))
@@ -122,7 +122,7 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progre
         for step in steps:
             done = i * n_iter + len(step.convergence) - (step.wave is not None)
             elapsed = time.perf_counter() - started
-            if elapsed - reported >= REPORT_EVERY and done < total:
+            if elapsed - reported >= REPORT_EVERY and 0 < done < total:
                 reported = elapsed
                 left = elapsed / done * (total - done)
                 text = f"{m} Griffin-Lim: iteration {done - i * n_iter} of {n_iter}, " \
@@ -137,10 +137,11 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progre
         f"the original magnitude). The waveform still differs from the original: many phases "
         f"fit one magnitude, and the ear hears the difference as roughness or echo."
     )
-    if cut or len(wave) < len(full):
-        summary += (f" Only the first {seconds:.3g} s are rebuilt (at most "
-                    f"{limits.PHASE_SECONDS:g} s, less where many iterations on short hops "
-                    f"would take more than ~10 s).")
+    if len(wave) < len(full):
+        summary += (f" Only the first {len(wave) / sr:.3g} s are rebuilt: more would take "
+                    f"more than ~10 s at {n_iter} iterations on this frame and hop.")
+    elif cut:
+        summary += f" {cut}"
     original, rebuilt = players([(wave, sr, "original.wav"),
                                  (chosen.wave.numpy(), sr, "rebuilt.wav")])
     curves = {m: r.convergence for m, r in results.items()}
@@ -188,8 +189,9 @@ def build_spectrogram_tab() -> None:
                                api_visibility="private").then(**draw, api_visibility="private")
         for event in (drawn, redrawn):
             cleared_on_error(event, draw["outputs"])
+        # no triggers and no inputs: on each page load, fit the slider to the default frame
         gr.on(None, functools.partial(fit_hop, n_fft.value, hop.value), inputs=[], outputs=[hop],
-              queue=False, api_visibility="private")  # on load
+              queue=False, api_visibility="private")
         gr.Markdown(PHASE_INTRO)
         gr.Markdown(f"Griffin-Lim rebuilds at most {limits.PHASE_SECONDS:g} s, less where "
                     f"many iterations on a short hop would take more than ~10 s. "
