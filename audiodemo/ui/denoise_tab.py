@@ -47,6 +47,9 @@ EXAMPLES = ["digits_31415_theo.wav", "digit_7_jackson.wav", "digit_7_jackson_noi
 # noise is added here, the same mix whichever model then hears it: the paper's models' rate,
 # as they trained on noise over their whole band (a 16 kHz mix leaves them 8-11 kHz empty)
 MIX_RATE = 22050
+# seconds a request took per second of audio, by (model, reconstruction, scored): the last
+# one measured here, for the next request's estimate of its time
+SPEED: dict[tuple[str, str, bool], float] = {}
 
 INTRO = """
 A **denoising autoencoder** learns to map noisy spectrograms to clean ones. Pick an example
@@ -118,7 +121,9 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
             clean = clean * 10 ** (-down / 20)
             note = (f" The noisy mix peaked above full scale, so speech and mix were both "
                     f"turned down by {down:.1f} dB (the SNR is unchanged).")
-    progress(0.1, desc=f"{model}: denoising {len(wave) / in_rate:.1f} s")
+    duration, key = len(wave) / in_rate, (model, reconstruction, clean is not None)
+    guess = f", about {SPEED[key] * duration:.0f} s" if key in SPEED else ""
+    progress(0.1, desc=f"{model}: denoising {duration:.1f} s{guess}")
     start = time.perf_counter()
     out = denoiser(wave, in_rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
     seconds = time.perf_counter() - start
@@ -134,6 +139,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
                "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
     noisy_player, denoised_player = players([(wave, in_rate, "noisy.wav"),
                                              (out, rate, "denoised.wav")])
+    SPEED[key] = (time.perf_counter() - start) / duration
     return noisy_player, denoised_player, figure, report
 
 

@@ -130,7 +130,9 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
     scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
     start = time.perf_counter()
     for k in range(variations):
-        progress(k / variations, desc=f"variation {k + 1} of {variations}")
+        left = f", about {(time.perf_counter() - start) / k * (variations - k):.0f} s left" \
+            if k else ""  # measured on the variations written so far
+        progress(k / variations, desc=f"variation {k + 1} of {variations}{left}")
         melody = continue_melody(model, song.symbols, bars, temperature, song.steps_per_bar,
                                  song.pickup, random_seed + k, bool(end_in_last_bar),
                                  avoid=avoid)
