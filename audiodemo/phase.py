@@ -53,34 +53,14 @@ def random_phase(shape: torch.Size, generator: torch.Generator | None = None) ->
     return (torch.rand(shape, generator=generator) * 2 - 1) * torch.pi
 
 
-def griffin_lim(
-    mag: torch.Tensor,
-    cfg: SpectrogramConfig,
-    n_iter: int = 32,
-    method: str = "fast",
-    momentum: float = 0.99,
-    init_phase: torch.Tensor | None = None,
-    length: int | None = None,
-    generator: torch.Generator | None = None,
-) -> GriffinLimResult:
-    """Find a wave whose STFT magnitude is close to `mag`.
-
-    Args:
-        mag: linear magnitude `(..., F, N)` (not dB, not mel).
-        cfg: the STFT that made `mag`.
-        n_iter: number of iterations (0 returns the initial phase's wave).
-        method: `fast` (Perraudin et al. momentum) or `plain` (Griffin-Lim).
-        momentum: α of the fast method; Perraudin et al. recommend 0.99.
-        init_phase: phase in radians to start from, e.g. a noisy recording's; random if None.
-        length: samples of the returned wave.
-        generator: seeds the random initial phase.
+def griffin_lim(mag: torch.Tensor, cfg: SpectrogramConfig, *args, **kwargs) -> GriffinLimResult:
+    """Find a wave whose STFT magnitude is close to `mag`: the last of `griffin_lim_steps`,
+    whose arguments it takes.
 
     Returns:
         The wave and the spectral convergence of each iterate, `n_iter + 1` values.
     """
-    steps = griffin_lim_steps(mag, cfg, n_iter, method, momentum, init_phase, length, generator)
-    for result in steps:
-        pass
+    *_, result = griffin_lim_steps(mag, cfg, *args, **kwargs)
     return result
 
 
@@ -94,10 +74,21 @@ def griffin_lim_steps(
     length: int | None = None,
     generator: torch.Generator | None = None,
 ) -> Iterator[GriffinLimResult]:
-    """`griffin_lim` one iteration at a time, so a caller can report progress or stop.
+    """Griffin-Lim one iteration at a time, so a caller can report progress or stop.
 
-    Yields `n_iter` partial results (`wave` None, `convergence` so far), then the final one:
-    the same wave and curve `griffin_lim` returns. Arguments as there.
+    Args:
+        mag: linear magnitude `(..., F, N)` (not dB, not mel).
+        cfg: the STFT that made `mag`.
+        n_iter: number of iterations (0 yields the initial phase's wave).
+        method: `fast` (Perraudin et al. momentum) or `plain` (Griffin-Lim).
+        momentum: α of the fast method; Perraudin et al. recommend 0.99.
+        init_phase: phase in radians to start from, e.g. a noisy recording's; random if None.
+        length: samples of the returned wave.
+        generator: seeds the random initial phase.
+
+    Yields:
+        `n_iter` partial results (`wave` None, `convergence` so far), then the final one:
+        the wave and the spectral convergence of each iterate, `n_iter + 1` values.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
