@@ -47,7 +47,12 @@ def fsdd_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def app_url():
-    """The whole app served on a free local port for the duration of the session."""
+    """The whole app served on a free local port for the duration of the session, or the
+    server at $AUDIODEMO_TEST_URL (to try the browser and API tests on one that has been up
+    for hours: tests that count work inside this process need their own)."""
+    if os.environ.get("AUDIODEMO_TEST_URL"):
+        yield os.environ["AUDIODEMO_TEST_URL"]
+        return
     import app
 
     demo = app.build_demo()
