@@ -13,7 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from audiodemo.limits import UPLOAD_MB
-from audiodemo.ui.common import ASSETS
+from audiodemo.paths import ASSETS
 from audiodemo.ui.denoise_tab import build_denoise_tab
 from audiodemo.ui.experiments_tab import build_experiments_tab
 from audiodemo.ui.latent_tab import build_latent_tab

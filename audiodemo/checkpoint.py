@@ -12,12 +12,14 @@ A checkpoint is a dict of plain Python types and tensors, loaded with
     weights_dtype    "float32" or "float16"
     training         dict: command, data, preset, epochs, seed, final metrics, date
 
-`load_checkpoint` rebuilds the model in eval mode with float32 weights.
+`load_checkpoint` rebuilds the model in eval mode with float32 weights; `shipped_checkpoint`
+finds a file of `checkpoints/` by its name.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ import torch
 from torch import nn
 
 from audiodemo.models import MODELS, build_model
+from audiodemo.paths import CHECKPOINTS
 from audiodemo.spectrogram import SpectrogramConfig
 
 FORMAT_VERSION = 1
@@ -39,6 +42,20 @@ class Checkpoint:
     spectrogram: SpectrogramConfig
     preprocessing: dict
     training: dict
+
+
+def shipped_checkpoint(name: str, choices: Sequence[str] | None = None) -> Path:
+    """A checkpoint's name in `checkpoints/` (`ours`, `latent_vae`, ...) or a path to one.
+
+    `ValueError` where there is neither, naming `choices` (default: every shipped file).
+    """
+    shipped = CHECKPOINTS / f"{name}.pt"
+    path = shipped if name.isidentifier() and shipped.is_file() else Path(name)
+    if not path.is_file():
+        names = tuple(choices) if choices is not None else tuple(
+            sorted(p.stem for p in CHECKPOINTS.glob("*.pt")))
+        raise ValueError(f"No checkpoint {name!r}; choose from {names} or give a path")
+    return path
 
 
 def save_checkpoint(

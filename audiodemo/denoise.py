@@ -14,19 +14,8 @@ import sys
 from pathlib import Path
 
 from audiodemo.audio import load_audio, save_wav
-from audiodemo.denoiser import RECONSTRUCTIONS, Denoiser
-
-CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
-MODEL_NAMES = ("ours", "paper_dcae", "paper_vae")
-
-
-def checkpoint_path(name: str) -> Path:
-    """A checkpoint's name in `checkpoints/` (`ours`, `latent_vae`, ...) or a path to one."""
-    shipped = CHECKPOINTS / f"{name}.pt"
-    path = shipped if name.isidentifier() and shipped.is_file() else Path(name)
-    if not path.is_file():
-        raise ValueError(f"No checkpoint {name!r}; choose from {MODEL_NAMES} or give a path")
-    return path
+from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Denoise speech recordings.")
     p.add_argument("inputs", nargs="+", help="audio files (WAV, FLAC, OGG, MP3)")
     p.add_argument("--out-dir", required=True, help="folder for the denoised WAV files")
-    p.add_argument("--model", default="ours", help=f"one of {MODEL_NAMES} or a checkpoint path")
+    p.add_argument("--model", default="ours", help=f"one of {DENOISERS} or a checkpoint path")
     p.add_argument("--strength", type=float, default=1.0, help="0 (input) to 1 (full)")
     p.add_argument("--reconstruction", choices=RECONSTRUCTIONS, default="noisy_phase",
                    help="where the phase comes from")
@@ -43,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
                    "paper's models; inf for none)")
     args = p.parse_args(argv)
     try:
-        denoiser = Denoiser(Denoiser.from_checkpoint(checkpoint_path(args.model)).checkpoint,
+        path = shipped_checkpoint(args.model, DENOISERS)
+        denoiser = Denoiser(Denoiser.from_checkpoint(path).checkpoint,
                             attenuation_limit_db=args.attenuation_limit)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)

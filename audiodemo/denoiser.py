@@ -2,6 +2,7 @@
 
     denoiser = Denoiser.from_checkpoint("checkpoints/ours.pt")
     clean = denoiser(noisy_wave, sample_rate)            # at denoiser.sample_rate
+    denoiser = load_denoiser("ours")                     # a shipped one, loaded once
 
 The wave is resampled to the model's rate and turned into a magnitude spectrogram. The model
 sees it in bounded pieces: fully convolutional models (ours) in blocks of frames with enough
@@ -17,6 +18,7 @@ fast Griffin-Lim from the noisy phase.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass
@@ -25,11 +27,12 @@ import librosa
 import numpy as np
 import torch
 
-from audiodemo.checkpoint import Checkpoint, load_checkpoint
+from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
 from audiodemo.features import model_input, output_magnitude
 from audiodemo.phase import griffin_lim, reconstruct
 from audiodemo.spectrogram import stft
 
+DENOISERS = ("ours", "paper_dcae", "paper_vae")  # the shipped denoisers' checkpoint names
 RECONSTRUCTIONS = ("noisy_phase", "griffin_lim", "fast_griffin_lim")
 # dB a model may take off any cell, by model kind; kinds not listed have no limit
 ATTENUATION_LIMITS_DB = {"unet": 30.0}
@@ -171,6 +174,13 @@ class Denoiser:
                 total[:, s : s + size] += est * weight
                 norm[s : s + size] += weight
         return (total / norm.clamp_min(1e-8))[:, hop : hop + n]
+
+
+@functools.lru_cache(maxsize=len(DENOISERS))
+def load_denoiser(name: str) -> Denoiser:
+    """A shipped denoiser (one of `DENOISERS`) or a checkpoint path, loaded once per process:
+    the tabs that run it share one copy."""
+    return Denoiser.from_checkpoint(shipped_checkpoint(name, DENOISERS))
 
 
 def _pad_frames(mag: torch.Tensor, before: int, after: int) -> torch.Tensor:

@@ -1,6 +1,6 @@
 """What the Experiments tab shows: the searches' saved results and the shipped models' logs.
 
-Read only from files: `benchmarks/results/*.json` (written by `python -m audiodemo.search`;
+Read only from files: `results/*.json` (written by `python -m audiodemo.search`;
 `$AUDIODEMO_RESULTS` names another folder) and the CSV logs beside the checkpoints. Nothing
 here trains.
 """
@@ -10,23 +10,14 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
-from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from audiodemo.paths import CHECKPOINTS, results_dir
 from audiodemo.search.report import markdown
 from audiodemo.search.spaces import SEARCHES
 
-ROOT = Path(__file__).resolve().parent.parent
-CHECKPOINTS = ROOT / "checkpoints"
-ENV_VAR = "AUDIODEMO_RESULTS"
 LOG_COLUMNS = [("train_loss", "val_loss"), ("train_nll", "val_nll")]  # denoisers; melody
-
-
-def results_dir() -> Path:
-    """`$AUDIODEMO_RESULTS`, or the repository's `benchmarks/results`."""
-    return Path(os.environ.get(ENV_VAR) or ROOT / "benchmarks" / "results")
 
 
 def load_results(search: str) -> dict | None:

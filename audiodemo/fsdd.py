@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from audiodemo.audio import load_audio
+from audiodemo.paths import FSDD_ENV
 
-ENV_VAR = "AUDIODEMO_FSDD"
 TEST_TAKES = range(5)
 _NAME = re.compile(r"^(\d)_([a-z]+)_(\d+)\.wav$")
 
@@ -33,9 +33,9 @@ class Recording:
 
 def recordings_dir(path: str | os.PathLike | None = None) -> Path:
     """The folder of WAV files, from `path` or `$AUDIODEMO_FSDD`."""
-    path = path or os.environ.get(ENV_VAR)
+    path = path or os.environ.get(FSDD_ENV)
     if not path:
-        raise ValueError(f"Give the FSDD folder as an argument or in ${ENV_VAR}.")
+        raise ValueError(f"Give the FSDD folder as an argument or in ${FSDD_ENV}.")
     path = Path(path)
     if (path / "recordings").is_dir():
         path = path / "recordings"

@@ -24,9 +24,10 @@ import numpy as np
 import torch
 
 from audiodemo import fsdd
-from audiodemo.checkpoint import Checkpoint, load_checkpoint
+from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
 from audiodemo.features import model_input, output_magnitude
 from audiodemo.npz import save_npz
+from audiodemo.paths import FSDD_ENV
 from audiodemo.phase import griffin_lim
 from audiodemo.spectrogram import stft
 
@@ -209,21 +210,19 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     enc = sub.add_parser("encode", help="latent means of every recording, with labels")
     enc.add_argument("--model", required=True, help="checkpoint name in checkpoints/ or a path")
-    enc.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    enc.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
     enc.add_argument("--out", required=True, help="the .npz file to write")
     enc.add_argument("--projection", choices=PROJECTIONS, default="pca",
                      help="for models with more than 2 latent dimensions")
     bun = sub.add_parser("bundle", help="pack the test recordings as int16 audio")
-    bun.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    bun.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
     bun.add_argument("--out", required=True, help="the .npz file to write")
     args = p.parse_args(argv)
     try:
         if args.command == "bundle":
             print(f"{bundle_test_audio(args.data, args.out)} recordings -> {args.out}")
             return 0
-        from audiodemo.denoise import checkpoint_path
-
-        path = checkpoint_path(args.model)
+        path = shipped_checkpoint(args.model)
         codes = encode_fsdd(load_checkpoint(path), args.data, args.projection, path.stem)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)

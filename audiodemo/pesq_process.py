@@ -17,9 +17,10 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import numpy as np
+
+from audiodemo.paths import ROOT
 
 WORKERS = 2  # the app scores at most two requests at once; more calls wait for a worker
 _idle: list[subprocess.Popen] = []
@@ -49,8 +50,8 @@ def _serve() -> None:
 
 
 def _start() -> subprocess.Popen:
-    root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ,
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     return subprocess.Popen([sys.executable, "-m", "audiodemo.pesq_process"], env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)

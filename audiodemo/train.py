@@ -34,6 +34,7 @@ from audiodemo.losses import denoising_loss
 from audiodemo.models import MODELS, build_model
 from audiodemo.models.paper import vae_loss
 from audiodemo.pairs import PairMaker
+from audiodemo.paths import FSDD_ENV
 from audiodemo.presets import PRESETS, get_preset
 from audiodemo.spectrogram import stft
 
@@ -240,7 +241,7 @@ def write_log(rows: list[dict], out: Path) -> None:
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Train a denoising autoencoder on FSDD.")
     p.add_argument("model", choices=sorted(PRESETS), help="dcae, vae (the paper's) or unet (ours)")
-    p.add_argument("--data", default=None, help=f"FSDD folder (default: ${fsdd.ENV_VAR})")
+    p.add_argument("--data", default=None, help=f"FSDD folder (default: ${FSDD_ENV})")
     p.add_argument("--preset", default="default", help="tiny, paper or default")
     p.add_argument("--out", default=None, help="checkpoint path (default: checkpoints/MODEL.pt)")
     p.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")

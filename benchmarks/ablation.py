@@ -33,6 +33,7 @@ from denoise import as_system, baselines, digit_strings, markdown, score  # noqa
 from audiodemo import fsdd  # noqa: E402
 from audiodemo import train as training  # noqa: E402
 from audiodemo.denoiser import Denoiser  # noqa: E402
+from audiodemo.paths import FSDD_ENV  # noqa: E402
 
 VARIANTS = {
     "ours (mask, skips, L1 + SI-SDR)": [],
@@ -49,7 +50,7 @@ def slug(name: str) -> str:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    p.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
     p.add_argument("--epochs", type=int, default=4, help="epochs of 100 steps per variant")
     p.add_argument("--out-dir", default="runs/ablation", help="where the variants are saved")
     p.add_argument("--strings", type=int, default=10, help="test strings (max 10)")

@@ -30,6 +30,7 @@ from audiodemo.denoise_scores import paper_mse, test_takes  # noqa: E402
 from audiodemo.denoiser import Denoiser  # noqa: E402
 from audiodemo.metrics import quality  # noqa: E402
 from audiodemo.noise import add_noise  # noqa: E402
+from audiodemo.paths import FSDD_ENV  # noqa: E402
 from audiodemo.presets import OURS_SPEC  # noqa: E402
 from audiodemo.spectrogram import istft, stft  # noqa: E402
 
@@ -179,7 +180,7 @@ def unseen_speaker_report(args, strings) -> None:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    p.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
     p.add_argument("--speaker", default="theo", help="whose test takes make the strings")
     p.add_argument("--strings", type=int, default=10, help="how many 5-digit strings (max 10)")
     p.add_argument("--ours", default="ours", help="checkpoint name or path for 'ours'")

@@ -28,6 +28,7 @@ from audiodemo import fsdd  # noqa: E402
 from audiodemo.denoise import checkpoint_path  # noqa: E402
 from audiodemo.denoiser import Denoiser  # noqa: E402
 from audiodemo.metrics import pesq_nb  # noqa: E402
+from audiodemo.paths import FSDD_ENV  # noqa: E402
 from audiodemo.phase import reconstruct  # noqa: E402
 from audiodemo.presets import OURS_SPEC  # noqa: E402
 from audiodemo.spectrogram import stft  # noqa: E402
@@ -49,7 +50,7 @@ def error_split(clean: np.ndarray, noisy: np.ndarray, out: np.ndarray) -> tuple[
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    p.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
     p.add_argument("--strings", type=int, default=4, help="test strings (max 10)")
     p.add_argument("--snr", type=float, default=5.0, help="input SNR in dB")
     p.add_argument("--ours", default="ours", help="checkpoint name or path")

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audiodemo import fsdd  # noqa: E402
 from audiodemo.latent import latent_stats, model_inputs  # noqa: E402
+from audiodemo.paths import FSDD_ENV  # noqa: E402
 from audiodemo.ui import latent_tab  # noqa: E402
 
 CLICKS = 20
@@ -83,7 +84,7 @@ def client_latency(files: list[str]) -> str:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=None, help=f"FSDD folder (default ${fsdd.ENV_VAR})")
+    p.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     args = p.parse_args(argv)
     if args.threads:

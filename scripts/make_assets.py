@@ -23,8 +23,8 @@ import pretty_midi
 import scipy.signal
 
 from audiodemo.audio import load_audio, save_wav
+from audiodemo.paths import ASSETS
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DIGIT = "7_jackson_0.wav"
 
 

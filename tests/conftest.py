@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from audiodemo.paths import ASSETS, FSDD_ENV, ROOT, TEST_URL_ENV
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-ROOT = Path(__file__).resolve().parent.parent
-FAKE_MICROPHONE = ROOT / "assets" / "digit_7_jackson.wav"
+FAKE_MICROPHONE = ASSETS / "digit_7_jackson.wav"
 
 
 def played(path: str | None) -> tuple[int, np.ndarray] | None:
@@ -38,7 +39,7 @@ def rng() -> np.random.Generator:
 @pytest.fixture(scope="session")
 def fsdd_dir() -> Path:
     """FSDD recordings: $AUDIODEMO_FSDD, else the shared copy beside the project."""
-    path = Path(os.environ.get("AUDIODEMO_FSDD", ROOT.parent / "shared" / "data" / "fsdd"))
+    path = Path(os.environ.get(FSDD_ENV, ROOT.parent / "shared" / "data" / "fsdd"))
     recordings = path / "recordings" if (path / "recordings").is_dir() else path
     if not any(recordings.glob("*.wav")):
         pytest.skip(f"FSDD not found at {recordings}; set AUDIODEMO_FSDD")
@@ -50,8 +51,8 @@ def app_url():
     """The whole app served on a free local port for the duration of the session, or the
     server at $AUDIODEMO_TEST_URL (to try the browser and API tests on one that has been up
     for hours: tests that count work inside this process need their own)."""
-    if os.environ.get("AUDIODEMO_TEST_URL"):
-        yield os.environ["AUDIODEMO_TEST_URL"]
+    if os.environ.get(TEST_URL_ENV):
+        yield os.environ[TEST_URL_ENV]
         return
     import app
 

@@ -8,7 +8,8 @@ import soundfile as sf
 
 import audiodemo.denoiser as denoiser_module
 from audiodemo import denoise
-from audiodemo.denoiser import RECONSTRUCTIONS, Denoiser
+from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
 from audiodemo.features import model_input, output_magnitude
 from tests.conftest import tone
 
@@ -116,7 +117,7 @@ def test_cli_reports_bad_files_and_fails(tiny_checkpoints, tmp_path, capsys):
 
 def test_cli_refuses_an_unknown_model(tmp_path, capsys):
     with pytest.raises(ValueError, match="No checkpoint 'best_ever'"):
-        denoise.checkpoint_path("best_ever")
+        shipped_checkpoint("best_ever", DENOISERS)
     code = denoise.main(["x.wav", "--out-dir", str(tmp_path), "--model", "best_ever"])
     assert code == 2 and "No checkpoint 'best_ever'" in capsys.readouterr().err
 

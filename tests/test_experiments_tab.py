@@ -7,6 +7,7 @@ import optuna
 import pytest
 from matplotlib.figure import Figure
 
+from audiodemo.paths import RESULTS_ENV
 from audiodemo.search.spaces import SEARCHES
 from audiodemo.search.study import results, write_results
 from audiodemo.ui.experiments_tab import experiments
@@ -35,7 +36,7 @@ def small_results(tmp_path, monkeypatch):
                                             "val_mse": 0.011})
             study.tell(trial, sdr)
     write_results(results(study, search), tmp_path / "vae-architecture.json")
-    monkeypatch.setenv("AUDIODEMO_RESULTS", str(tmp_path))
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path))
     return tmp_path
 
 

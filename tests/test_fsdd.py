@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audiodemo import fsdd
+from audiodemo.paths import FSDD_ENV
 
 
 def test_official_split_takes_0_to_4_for_testing(fake_fsdd):
@@ -21,9 +22,9 @@ def test_leave_one_speaker_out_holds_out_every_take_of_that_speaker(fake_fsdd):
 
 
 def test_the_folder_comes_from_the_environment(fake_fsdd, monkeypatch):
-    monkeypatch.setenv(fsdd.ENV_VAR, str(fake_fsdd.parent))  # the data set folder works too
+    monkeypatch.setenv(FSDD_ENV, str(fake_fsdd.parent))  # the data set folder works too
     assert fsdd.recordings_dir() == fake_fsdd
-    monkeypatch.delenv(fsdd.ENV_VAR)
+    monkeypatch.delenv(FSDD_ENV)
     with pytest.raises(ValueError, match="AUDIODEMO_FSDD"):
         fsdd.recordings_dir()
 

@@ -15,6 +15,7 @@ from audiodemo.melody.symbols import (
     note_name_to_midi,
     parse_seed,
 )
+from audiodemo.paths import CACHE_ENV
 
 
 def test_encoding_then_decoding_gives_the_same_notes():
@@ -96,7 +97,7 @@ def test_off_grid_and_polyphonic_songs_are_left_out():
 
 
 def test_a_folder_of_files_is_read_and_cached(tmp_path, monkeypatch):
-    monkeypatch.setenv(corpus.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     folder = tmp_path / "songs"
     folder.mkdir()
     _song("D", "major", ["D4", "F#4", "A4", "D5", "A4", "F#4", "D4", "E4", "D4"]).write(

@@ -5,11 +5,10 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from audiodemo.paths import ROOT
 
 SCRIPT = """
 import sys, threading

@@ -14,6 +14,7 @@ import torch
 
 import app
 from audiodemo.checkpoint import load_checkpoint
+from audiodemo.denoiser import load_denoiser
 from audiodemo.melody.model import load_melody
 from audiodemo.ui import (
     denoise_tab,
@@ -59,7 +60,7 @@ def no_network(monkeypatch):
 
 
 def test_every_tab_works_with_sockets_blocked(no_network):
-    for cached in (denoise_tab.get_denoiser, latent_tab.get_model, latent_tab.get_codes,
+    for cached in (load_denoiser, latent_tab.get_model, latent_tab.get_codes,
                    latent_tab.get_audio, melody_tab.get_model, melody_tab.get_bundle,
                    melody_tab.get_copies):
         cached.cache_clear()  # load every model and asset again, offline

@@ -37,8 +37,9 @@ from audiodemo.melody.render import musicxml, to_stream, write_midi
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.melody.train import PRESETS, get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
+from audiodemo.paths import CHECKPOINTS
 
-DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent.parent / "checkpoints" / "melody.pt"
+DEFAULT_CHECKPOINT = CHECKPOINTS / "melody.pt"
 
 
 def _train(args) -> int:

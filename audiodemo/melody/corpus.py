@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from audiodemo.melody.symbols import STEP, encode_notes
+from audiodemo.paths import cache_dir
 
 ENCODING_VERSION = 3
-CACHE_ENV = "AUDIODEMO_CACHE"
 DEFAULT_SOURCE = "essenFolksong/erk"
 SUFFIXES = (".krn", ".abc", ".xml", ".musicxml", ".mxl", ".mid", ".midi")
 
@@ -126,8 +125,7 @@ def _cache_path(source: str, files: list[Path]) -> Path:
     digest = hashlib.sha256(json.dumps(
         [ENCODING_VERSION, source] + [[p.name, p.stat().st_size, p.stat().st_mtime_ns]
                                       for p in files]).encode()).hexdigest()[:16]
-    root = Path(os.environ.get(CACHE_ENV, ".cache"))
-    return root / "audiodemo" / f"songs-{digest}.json"
+    return cache_dir() / "audiodemo" / f"songs-{digest}.json"
 
 
 def load_songs(source: str = DEFAULT_SOURCE, use_cache: bool = True) -> list[Song]:

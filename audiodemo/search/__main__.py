@@ -9,12 +9,13 @@ SEARCH is `vae-architecture` (Table 1), `vae-training` (Table 2) or `lstm` (Tabl
 `audiodemo.search.spaces` for the spaces. Sampling is random by default, as in the paper.
 `--trials N` asks for N completed trials in the study (pruned ones do not count): rerunning
 a command resumes it.
-`--storage` takes a database URL (default: the SQLite file `benchmarks/results/search.db`);
+`--storage` takes a database URL (default: the SQLite file `results/search.db`);
 with PostgreSQL or MySQL, the same command on several machines shares one study. Every trial
 records the paper's figure and ours, its settings, the epochs drawn and trained
-(`--epochs-scale`), and its time; the study is written to `benchmarks/results/STUDY.json`
-after every trial. `--data`: FSDD (default `$AUDIODEMO_FSDD`) for the VAE searches, a folder
-or music21 corpus prefix (default `essenFolksong/erk`) for the LSTM.
+(`--epochs-scale`), and its time; the study is written to `results/STUDY.json` after every
+trial (`$AUDIODEMO_RESULTS` names another folder for both). `--data`: FSDD (default
+`$AUDIODEMO_FSDD`) for the VAE searches, a folder or music21 corpus prefix (default
+`essenFolksong/erk`) for the LSTM.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from optuna.trial import TrialState
 from audiodemo import fsdd
 from audiodemo.melody.corpus import DEFAULT_SOURCE, load_songs
 from audiodemo.melody.evaluate import split_songs
+from audiodemo.paths import results_dir
 from audiodemo.search.report import markdown
 from audiodemo.search.spaces import (
     SEARCHES,
@@ -41,7 +43,6 @@ from audiodemo.search.spaces import (
     suggest,
 )
 from audiodemo.search.study import (
-    RESULTS,
     SAMPLERS,
     default_storage,
     finished,
@@ -78,7 +79,7 @@ def run(args) -> int:
         shown = {}
     argv = [shown.get(a, a) for a in args.argv]
     goal = search.objectives[args.objective]
-    out = Path(args.out) if args.out else RESULTS / f"{name}.json"
+    out = Path(args.out) if args.out else results_dir() / f"{name}.json"
 
     def objective(trial: optuna.Trial) -> float:
         settings = suggest(search, trial)
@@ -126,7 +127,7 @@ def run(args) -> int:
 
 
 def report(args) -> int:
-    folder = Path(args.results) if args.results else RESULTS
+    folder = Path(args.results) if args.results else results_dir()
     files = sorted(folder.glob("*.json"))
     if not files:
         raise ValueError(f"No results files in {folder}")
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         s.add_argument("--trials", type=int, required=True,
                        help="completed trials wanted in the study (a rerun resumes)")
         s.add_argument("--storage", default=None,
-                       help="database URL (default: SQLite in benchmarks/results)")
+                       help="database URL (default: SQLite in results/)")
         s.add_argument("--study", default=None, help=f"study name (default: {name})")
         s.add_argument("--epochs-scale", type=float, default=1.0,
                        help="multiply every epoch count (a CPU budget); recorded per trial")
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="tiny: small models and data, for tests")
         s.add_argument("--data", default=None, help="FSDD folder, or songs for lstm")
         s.add_argument("--out", default=None, help="results JSON (default: "
-                       "benchmarks/results/STUDY.json)")
+                       "results/STUDY.json)")
         s.add_argument("--seed", type=int, default=0, help="seeds sampling and training")
         s.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     r = sub.add_parser("report", help="print Markdown tables of the results files")

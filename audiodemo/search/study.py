@@ -1,11 +1,11 @@
 """Optuna studies for the searches: storage, sampling, resuming, pruning, and their results.
 
-Storage is a SQLite file by default (`benchmarks/results/search.db`), so a search that
-stops, for any reason, resumes where it was: `--trials N` asks for N completed trials in
-the study (pruned and failed ones do not count), and a rerun of the same command runs only
-what is missing. A trial cut off mid-run
-is marked failed by its stopped heartbeat and run again with the same settings. A database
-URL (`postgresql://...`, `mysql://...`) lets several machines work on one study at once.
+Storage is a SQLite file by default (`results/search.db`, or in `$AUDIODEMO_RESULTS`), so a
+search that stops, for any reason, resumes where it was: `--trials N` asks for N completed
+trials in the study (pruned and failed ones do not count), and a rerun of the same command
+runs only what is missing. A trial cut off mid-run is marked failed by its stopped heartbeat
+and run again with the same settings. A database URL (`postgresql://...`, `mysql://...`)
+lets several machines work on one study at once.
 """
 
 from __future__ import annotations
@@ -21,17 +21,18 @@ import optuna
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 
+from audiodemo.paths import results_dir
 from audiodemo.search.spaces import ARCHITECTURES, PAPER_TABLES, Search
 
-RESULTS = Path(__file__).resolve().parent.parent.parent / "benchmarks" / "results"
 SAMPLERS = ("random", "tpe", "grid")
 FINISHED = (TrialState.COMPLETE,)  # pruned and failed trials have no test figures
 
 
 def default_storage() -> str:
     """The embedded SQLite file beside the results."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{RESULTS / 'search.db'}"
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'search.db'}"
 
 
 def make_sampler(name: str, search: Search, seed: int) -> optuna.samplers.BaseSampler:

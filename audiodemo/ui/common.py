@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
 from audiodemo.audio import length_text, load_excerpt
+from audiodemo.paths import ASSETS
 
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 ERROR_SECONDS = 12  # a message stays this long: one mistake must not leave toasts piling up
 
 

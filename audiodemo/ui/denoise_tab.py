@@ -17,8 +17,7 @@ import numpy as np
 
 from audiodemo import limits
 from audiodemo.audio import load_audio
-from audiodemo.denoise import MODEL_NAMES, checkpoint_path
-from audiodemo.denoiser import Denoiser
+from audiodemo.denoiser import load_denoiser
 from audiodemo.metrics import METRIC_RATE, quality, resampled
 from audiodemo.noise import NOISE_TYPES, add_noise, turned_down
 from audiodemo.plots import comparison_figure
@@ -63,12 +62,6 @@ Noise is mixed at 22.05 kHz, the same mix for every model, and every score is ta
 """
 
 
-@functools.lru_cache(maxsize=len(MODEL_NAMES))
-def get_denoiser(name: str) -> Denoiser:
-    """Load a checkpoint once per process."""
-    return Denoiser.from_checkpoint(checkpoint_path(name))
-
-
 @functools.lru_cache(maxsize=4)
 def babble_talkers(rate: int) -> np.ndarray:
     """The bundled babble recording at `rate`, read once."""
@@ -106,7 +99,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     if audio is None:
         raise ValueError("Upload, record or pick a recording first.")
     seed = _check(model, reconstruction, seed)
-    denoiser = get_denoiser(MODELS[model])
+    denoiser = load_denoiser(MODELS[model])
     rate = denoiser.sample_rate
     clean, note = None, ""
     if noise_type == NO_NOISE:  # straight to the model's rate: nothing to compare

@@ -17,8 +17,8 @@ import librosa
 import numpy as np
 import torch
 
-from audiodemo.checkpoint import Checkpoint, load_checkpoint
-from audiodemo.denoise import checkpoint_path
+from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
+from audiodemo.denoiser import load_denoiser
 from audiodemo.features import output_magnitude
 from audiodemo.latent import (
     AudioBundle,
@@ -31,10 +31,10 @@ from audiodemo.latent import (
     walk,
 )
 from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
+from audiodemo.paths import ASSETS
 from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
-from audiodemo.ui.common import ASSETS, cleared_on_error, user_errors
-from audiodemo.ui.denoise_tab import get_denoiser
+from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
 
 TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
@@ -65,8 +65,8 @@ decodes below test that claim.
 @functools.lru_cache(maxsize=len(VIEWS[TWO_D]))
 def get_model(name: str) -> Checkpoint:
     """The checkpoint of a 2-D latent model, loaded once (the paper's denoisers come from
-    the Denoise tab's `get_denoiser`)."""
-    return load_checkpoint(checkpoint_path(MODELS[name]))
+    `load_denoiser`, whose copy the Denoise tab shares)."""
+    return load_checkpoint(shipped_checkpoint(MODELS[name]))
 
 
 @functools.lru_cache(maxsize=len(MODELS))
@@ -209,7 +209,7 @@ def _denoiser_reconstruction(model: str, file: str | None):
     i, z = _recording_code(codes, file)
     if file not in audio:
         raise ValueError(f"{file} is a training take, whose audio the app does not bundle.")
-    denoiser = get_denoiser(MODELS[model])  # the Denoise tab's copy: loaded once per app
+    denoiser = load_denoiser(MODELS[model])  # one copy with the Denoise tab's
     wave = audio.wave(file)
     out = denoiser(wave, audio.sample_rate)
     cfg = denoiser.checkpoint.spectrogram

@@ -13,7 +13,7 @@ import time
 
 import gradio as gr
 
-from audiodemo.denoise import checkpoint_path
+from audiodemo.checkpoint import shipped_checkpoint
 from audiodemo.melody.bundle import MelodyBundle
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.figures import CopyIndex, melody_figures
@@ -36,7 +36,8 @@ from audiodemo.melody.render import (
     write_midi,
 )
 from audiodemo.melody.symbols import parse_seed
-from audiodemo.ui.common import ASSETS, cleared_on_error, user_errors
+from audiodemo.paths import ASSETS
+from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
 TYPED = "(type a seed below)"
@@ -60,7 +61,7 @@ repeats bars as folk songs do, or copies a training song.
 @functools.lru_cache(maxsize=1)
 def get_model() -> MelodyModel:
     """The shipped melody checkpoint, loaded once."""
-    return load_melody(checkpoint_path("melody"))
+    return load_melody(shipped_checkpoint("melody"))
 
 
 @functools.lru_cache(maxsize=1)
