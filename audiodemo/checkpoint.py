@@ -7,7 +7,7 @@ A checkpoint is a dict of plain Python types and tensors, loaded with
     kind             registry key in `audiodemo.models.MODELS` ("dcae", "vae", "unet")
     model_config     dict of the model's config dataclass
     spectrogram      dict of the `SpectrogramConfig` its features use
-    preprocessing    dict: how waves become model inputs (see `audiodemo.features`)
+    preprocessing    dict: how waves become model inputs (see `audiodemo.denoise.features`)
     state_dict       the weights; float16 where `weights_dtype` says so, to halve the file
     weights_dtype    "float32" or "float16"
     training         dict: command, data, preset, epochs, seed, final metrics, date

@@ -25,7 +25,7 @@ import torch
 
 from audiodemo import fsdd
 from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
-from audiodemo.features import model_input, output_magnitude
+from audiodemo.denoise.features import model_input, output_magnitude
 from audiodemo.npz import save_npz
 from audiodemo.paths import FSDD_ENV
 from audiodemo.phase import griffin_lim

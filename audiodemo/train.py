@@ -29,13 +29,13 @@ from tqdm import tqdm
 
 from audiodemo import fsdd
 from audiodemo.checkpoint import load_checkpoint, save_checkpoint
-from audiodemo.features import clean_target, model_input, output_magnitude
-from audiodemo.losses import denoising_loss
+from audiodemo.denoise.features import clean_target, model_input, output_magnitude
+from audiodemo.denoise.losses import denoising_loss
+from audiodemo.denoise.pairs import PairMaker
+from audiodemo.denoise.presets import PRESETS, get_preset
 from audiodemo.models import MODELS, build_model
 from audiodemo.models.paper import vae_loss
-from audiodemo.pairs import PairMaker
 from audiodemo.paths import FSDD_ENV
-from audiodemo.presets import PRESETS, get_preset
 from audiodemo.spectrogram import stft
 
 VALIDATION_TAKES = range(5, 8)

@@ -32,7 +32,7 @@ from denoise import as_system, baselines, digit_strings, markdown, score  # noqa
 
 from audiodemo import fsdd  # noqa: E402
 from audiodemo import train as training  # noqa: E402
-from audiodemo.denoiser import Denoiser  # noqa: E402
+from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
 from audiodemo.paths import FSDD_ENV  # noqa: E402
 
 VARIANTS = {

@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audiodemo import fsdd  # noqa: E402
 from audiodemo.denoise import checkpoint_path  # noqa: E402
-from audiodemo.denoise_scores import paper_mse, test_takes  # noqa: E402
-from audiodemo.denoiser import Denoiser  # noqa: E402
-from audiodemo.metrics import quality  # noqa: E402
-from audiodemo.noise import add_noise  # noqa: E402
+from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
+from audiodemo.denoise.metrics import quality  # noqa: E402
+from audiodemo.denoise.noise import add_noise  # noqa: E402
+from audiodemo.denoise.presets import OURS_SPEC  # noqa: E402
+from audiodemo.denoise.scores import paper_mse, test_takes  # noqa: E402
 from audiodemo.paths import FSDD_ENV  # noqa: E402
-from audiodemo.presets import OURS_SPEC  # noqa: E402
 from audiodemo.spectrogram import istft, stft  # noqa: E402
 
 RATE = 8000

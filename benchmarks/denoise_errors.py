@@ -26,11 +26,11 @@ from denoise import RATE, digit_strings, ideal_ratio_mask, noisy_at  # noqa: E40
 
 from audiodemo import fsdd  # noqa: E402
 from audiodemo.denoise import checkpoint_path  # noqa: E402
-from audiodemo.denoiser import Denoiser  # noqa: E402
-from audiodemo.metrics import pesq_nb  # noqa: E402
+from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
+from audiodemo.denoise.metrics import pesq_nb  # noqa: E402
+from audiodemo.denoise.presets import OURS_SPEC  # noqa: E402
 from audiodemo.paths import FSDD_ENV  # noqa: E402
 from audiodemo.phase import reconstruct  # noqa: E402
-from audiodemo.presets import OURS_SPEC  # noqa: E402
 from audiodemo.spectrogram import stft  # noqa: E402
 
 

@@ -26,8 +26,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from audiodemo.denoise import MODEL_NAMES, checkpoint_path  # noqa: E402
-from audiodemo.denoiser import Denoiser  # noqa: E402
-from audiodemo.noise import add_noise, colored_noise  # noqa: E402
+from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
+from audiodemo.denoise.noise import add_noise, colored_noise  # noqa: E402
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from audiodemo.metrics import METRIC_RATE
+from audiodemo.denoise.metrics import METRIC_RATE
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import MIX_RATE, MODELS, NO_NOISE, RECONSTRUCTION_LABELS, denoise
 from tests.conftest import played

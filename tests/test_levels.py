@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audiodemo.denoiser import RECONSTRUCTIONS, Denoiser
-from audiodemo.noise import add_noise, colored_noise
+from audiodemo.denoise.denoiser import RECONSTRUCTIONS, Denoiser
+from audiodemo.denoise.noise import add_noise, colored_noise
 from tests.conftest import ROOT
 
 SHIPPED = ("paper_dcae", "paper_vae", "ours")

@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from audiodemo.checkpoint import FORMAT_VERSION, load_checkpoint, save_checkpoint
+from audiodemo.denoise.presets import PAPER_SPEC
 from audiodemo.models import build_model
 from audiodemo.models.paper import PaperAEConfig, PaperAutoencoder, vae_loss
 from audiodemo.models.unet import MaskUNet, MaskUNetConfig
-from audiodemo.presets import PAPER_SPEC
 
 
 @pytest.mark.parametrize("n_freqs", [129, 128, 65, 100])

@@ -14,7 +14,7 @@ import torch
 
 import app
 from audiodemo.checkpoint import load_checkpoint
-from audiodemo.denoiser import load_denoiser
+from audiodemo.denoise.denoiser import load_denoiser
 from audiodemo.melody.model import load_melody
 from audiodemo.ui import (
     denoise_tab,

@@ -10,8 +10,8 @@ import torch
 
 from audiodemo import train
 from audiodemo.checkpoint import load_checkpoint
-from audiodemo.denoiser import Denoiser
-from audiodemo.presets import get_preset
+from audiodemo.denoise.denoiser import Denoiser
+from audiodemo.denoise.presets import get_preset
 
 
 @pytest.mark.parametrize("kind", ["dcae", "vae", "unet"])

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from audiodemo import fsdd
-from audiodemo.denoise_scores import paper_mse, sisdr, test_takes
-from audiodemo.denoiser import Denoiser
+from audiodemo.denoise.denoiser import Denoiser
+from audiodemo.denoise.scores import paper_mse, sisdr, test_takes
 from audiodemo.melody.evaluate import evaluate
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.train import train_melody

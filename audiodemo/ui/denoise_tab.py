@@ -17,9 +17,9 @@ import numpy as np
 
 from audiodemo import limits
 from audiodemo.audio import load_audio
-from audiodemo.denoiser import load_denoiser
-from audiodemo.metrics import METRIC_RATE, quality, resampled
-from audiodemo.noise import NOISE_TYPES, add_noise, turned_down
+from audiodemo.denoise.denoiser import load_denoiser
+from audiodemo.denoise.metrics import METRIC_RATE, quality, resampled
+from audiodemo.denoise.noise import NOISE_TYPES, add_noise, turned_down
 from audiodemo.plots import comparison_figure
 from audiodemo.ui.common import (
     cleared_on_error,

@@ -18,8 +18,8 @@ import numpy as np
 import torch
 
 from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
-from audiodemo.denoiser import load_denoiser
-from audiodemo.features import output_magnitude
+from audiodemo.denoise.denoiser import load_denoiser
+from audiodemo.denoise.features import output_magnitude
 from audiodemo.latent import (
     AudioBundle,
     Encodings,

@@ -13,10 +13,10 @@ import numpy as np
 import torch
 
 from audiodemo import fsdd
-from audiodemo.denoiser import Denoiser
-from audiodemo.features import clean_target, model_input
-from audiodemo.metrics import si_sdr
-from audiodemo.noise import add_noise
+from audiodemo.denoise.denoiser import Denoiser
+from audiodemo.denoise.features import clean_target, model_input
+from audiodemo.denoise.metrics import si_sdr
+from audiodemo.denoise.noise import add_noise
 from audiodemo.spectrogram import stft
 
 

@@ -3,12 +3,12 @@
 Measured: narrow-band PESQ of 30 s of tone bursts with a little white noise ends in a
 segmentation fault (its fixed-size tables of utterances overflow; also reported upstream,
 ludlows/PESQ#15 and #18, for long inputs), and in the app that process was the server. Here
-each score is computed by a worker process (`python -m audiodemo.pesq_process`, which imports
-only numpy and pesq) that reads the two signals on its stdin and writes the score on its
-stdout. A worker that dies takes only its own score with it: NaN ("not measurable"), and the
-next call starts a new worker. Not multiprocessing: its spawned or fork-server children import
-the parent's main script again (`python app.py`: gradio, torch and every tab), and a plain
-fork of a server with many threads can deadlock.
+each score is computed by a worker process (`python -m audiodemo.denoise.pesq_process`, which
+imports only numpy, pesq and `audiodemo.paths`) that reads the two signals on its stdin and
+writes the score on its stdout. A worker that dies takes only its own score with it: NaN
+("not measurable"), and the next call starts a new worker. Not multiprocessing: its spawned
+or fork-server children import the parent's main script again (`python app.py`: gradio,
+torch and every tab), and a plain fork of a server with many threads can deadlock.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _serve() -> None:
 def _start() -> subprocess.Popen:
     env = dict(os.environ,
                PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    return subprocess.Popen([sys.executable, "-m", "audiodemo.pesq_process"], env=env,
+    return subprocess.Popen([sys.executable, "-m", "audiodemo.denoise.pesq_process"], env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
 

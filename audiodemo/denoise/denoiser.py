@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
-from audiodemo.features import model_input, output_magnitude
+from audiodemo.denoise.features import model_input, output_magnitude
 from audiodemo.phase import griffin_lim, reconstruct
 from audiodemo.spectrogram import stft
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from audiodemo.losses import LOSSES, denoising_loss, si_sdr
-from audiodemo.presets import OURS_SPEC
+from audiodemo.denoise.losses import LOSSES, denoising_loss, si_sdr
+from audiodemo.denoise.presets import OURS_SPEC
 from audiodemo.spectrogram import stft
 
 

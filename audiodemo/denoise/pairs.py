@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from audiodemo.noise import add_noise
+from audiodemo.denoise.noise import add_noise
 
 
 @dataclass

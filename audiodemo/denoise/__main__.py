@@ -15,12 +15,13 @@ from pathlib import Path
 
 from audiodemo.audio import load_audio, save_wav
 from audiodemo.checkpoint import shipped_checkpoint
-from audiodemo.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
+from audiodemo.denoise.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
 
 
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit status."""
-    p = argparse.ArgumentParser(description="Denoise speech recordings.")
+    p = argparse.ArgumentParser(prog="python -m audiodemo.denoise",
+                                description="Denoise speech recordings.")
     p.add_argument("inputs", nargs="+", help="audio files (WAV, FLAC, OGG, MP3)")
     p.add_argument("--out-dir", required=True, help="folder for the denoised WAV files")
     p.add_argument("--model", default="ours", help=f"one of {DENOISERS} or a checkpoint path")

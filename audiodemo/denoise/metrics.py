@@ -11,7 +11,7 @@ from __future__ import annotations
 import librosa
 import numpy as np
 
-from audiodemo.pesq_process import pesq_score
+from audiodemo.denoise.pesq_process import pesq_score
 
 METRIC_RATE = 8000
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-import audiodemo.denoiser as denoiser_module
-from audiodemo import denoise
+import audiodemo.denoise.denoiser as denoiser_module
 from audiodemo.checkpoint import shipped_checkpoint
-from audiodemo.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
-from audiodemo.features import model_input, output_magnitude
+from audiodemo.denoise import __main__ as denoise
+from audiodemo.denoise.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
+from audiodemo.denoise.features import model_input, output_magnitude
 from tests.conftest import tone
 
 
