@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from matplotlib.figure import Figure
 from tqdm import tqdm
 
 from audiodemo import fsdd
@@ -36,6 +35,7 @@ from audiodemo.denoise.presets import PRESETS, get_preset
 from audiodemo.models import MODELS, build_model
 from audiodemo.models.paper import vae_loss
 from audiodemo.paths import FSDD_ENV
+from audiodemo.plots.training import loss_curve_figure
 from audiodemo.spectrogram import stft
 
 VALIDATION_TAKES = range(5, 8)
@@ -86,17 +86,7 @@ def evaluate(kind, model, preset, val_batch) -> dict[str, float]:
 
 
 def save_curve(rows: list[dict], path: Path) -> None:
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
-    ax = fig.add_subplot()
-    epochs = [r["epoch"] for r in rows]
-    ax.plot(epochs, [r["train_loss"] for r in rows], label="train")
-    ax.plot(epochs, [r["val_loss"] for r in rows], label="validation")
-    ax.set(xlabel="epoch", ylabel="loss", title=path.stem)
-    if all(r["val_loss"] > 0 for r in rows):
-        ax.set_yscale("log")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.savefig(path, dpi=100)
+    loss_curve_figure(rows, title=path.stem).savefig(path, dpi=100)
 
 
 def train(args, on_epoch=None) -> dict:

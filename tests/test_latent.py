@@ -9,7 +9,7 @@ import torch
 from audiodemo import latent, train
 from audiodemo.checkpoint import load_checkpoint
 from audiodemo.fsdd import list_recordings, load_waves
-from audiodemo.scatter_svg import scatter_svg, square_extent
+from audiodemo.plots.scatter_svg import scatter_svg, square_extent
 
 
 @pytest.fixture(scope="module")

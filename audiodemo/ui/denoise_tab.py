@@ -20,7 +20,7 @@ from audiodemo.audio import load_audio
 from audiodemo.denoise.denoiser import load_denoiser
 from audiodemo.denoise.metrics import METRIC_RATE, quality, resampled
 from audiodemo.denoise.noise import NOISE_TYPES, add_noise, turned_down
-from audiodemo.plots import comparison_figure
+from audiodemo.plots.signal import comparison_figure
 from audiodemo.ui.common import (
     cleared_on_error,
     example,

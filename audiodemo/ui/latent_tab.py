@@ -30,9 +30,9 @@ from audiodemo.latent import (
     to_audio,
     walk,
 )
-from audiodemo.latent_plots import grid_figure, pair_figure, strip_figure
 from audiodemo.paths import ASSETS
-from audiodemo.scatter_svg import CLICK_JS, scatter_svg, square_extent
+from audiodemo.plots.latent import grid_figure, pair_figure, strip_figure
+from audiodemo.plots.scatter_svg import CLICK_JS, scatter_svg, square_extent
 from audiodemo.spectrogram import stft
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players

@@ -16,9 +16,9 @@ import gradio as gr
 import torch
 
 from audiodemo import limits
-from audiodemo.interactive import spectrogram_plotly
 from audiodemo.phase import METHODS, griffin_lim_steps
-from audiodemo.plots import convergence_figure, spectrogram_figure, waveform_figure
+from audiodemo.plots.interactive import spectrogram_plotly
+from audiodemo.plots.signal import convergence_figure, spectrogram_figure, waveform_figure
 from audiodemo.spectrogram import WINDOWS, SpectrogramConfig, stft
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players

@@ -1,8 +1,5 @@
-"""Static pictures as `matplotlib.figure.Figure` objects, built without pyplot.
-
-pyplot keeps a global list of open figures, which leaks memory in a long-running server;
-a bare `Figure` is freed with its last reference.
-"""
+"""Pictures of a sound: its waveform, its spectrogram, several on one colour scale, and how
+Griffin-Lim converges (`Figure`s without pyplot, see `audiodemo.plots`)."""
 
 from __future__ import annotations
 
