@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from audiodemo.experiments import loss_figure, search_figure, search_table, shipped_logs
+from audiodemo.search.experiments import loss_figure, search_figure, search_table, shipped_logs
 from audiodemo.search.spaces import SEARCHES
 from audiodemo.ui.common import user_errors
 
