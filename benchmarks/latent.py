@@ -23,7 +23,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audiodemo import fsdd  # noqa: E402
-from audiodemo.latent import latent_stats, model_inputs  # noqa: E402
+from audiodemo.latent import explore  # noqa: E402
+from audiodemo.latent.codes import latent_stats, model_inputs  # noqa: E402
 from audiodemo.paths import FSDD_ENV  # noqa: E402
 from audiodemo.ui import latent_tab  # noqa: E402
 
@@ -32,7 +33,7 @@ CLICKS = 20
 
 @torch.no_grad()
 def test_mse(name: str, data) -> float:
-    ckpt = latent_tab.get_model(name)
+    ckpt = explore.get_model(name)
     tests = [r for r in fsdd.list_recordings(data) if r.take in fsdd.TEST_TAKES]
     x = model_inputs(ckpt, fsdd.load_waves(tests, ckpt.spectrogram.sample_rate))
     recon = ckpt.model(x)[0]
@@ -92,13 +93,13 @@ def main(argv=None) -> None:
     print("| model | test MSE (scaled dB) | mean z₁ | mean z₂ | std z₁ | std z₂ | "
           "±2σ square holding codes |")
     print("|---|---|---|---|---|---|---|")
-    for name in latent_tab.VIEWS[latent_tab.TWO_D]:
-        codes = latent_tab.get_codes(name)
+    for name in explore.VIEWS[explore.TWO_D]:
+        codes = explore.get_codes(name)
         s = latent_stats(codes.z[codes.split == "test"])
         print(f"| {name} | {test_mse(name, args.data):.4f} | {s['mean'][0]:.2f} | "
               f"{s['mean'][1]:.2f} | {s['std'][0]:.2f} | {s['std'][1]:.2f} | "
               f"{100 * s['coverage']:.0f} % |")
-    codes = latent_tab.get_codes("VAE")
+    codes = explore.get_codes("VAE")
     files = codes.file[codes.split == "test"][:: 300 // CLICKS].tolist()
     print(f"\nTime to answer a click ({CLICKS} clicks):\n")
     for kind, text in handler_latency(files).items():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from audiodemo.latent import explore
 from audiodemo.ui import latent_tab
 from audiodemo.ui.latent_tab import decode_point, grid, interpolate, picture
 from tests.conftest import played
@@ -54,7 +55,7 @@ def test_a_recording_plays_with_its_reconstruction(model):
 
 
 def test_a_loud_decode_plays_below_full_scale(monkeypatch):
-    monkeypatch.setattr(latent_tab, "to_audio", lambda *a, **k: np.full(6144, 3.0, np.float32))
+    monkeypatch.setattr(explore, "to_audio", lambda *a, **k: np.full(6144, 3.0, np.float32))
     _, decoded, _, _ = decode_point("VAE", 0.1, 0.1, "")
     assert np.abs(played(decoded)[1]).max() < 32767
 
@@ -107,8 +108,8 @@ def test_the_grid_decodes_both_planes_over_their_codes():
     figure = grid(4)
     assert [ax.get_title() for ax in figure.axes] == ["AE", "VAE"]
     for ax, name in zip(figure.axes, ["AE", "VAE"], strict=True):
-        codes = latent_tab.get_codes(name).z
-        test = codes[latent_tab.get_codes(name).split == "test"]
+        codes = explore.get_codes(name).z
+        test = codes[explore.get_codes(name).split == "test"]
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         assert x0 < test[:, 0].min() and test[:, 0].max() < x1  # every test code inside
         assert y0 < test[:, 1].min() and test[:, 1].max() < y1
@@ -117,7 +118,7 @@ def test_the_grid_decodes_both_planes_over_their_codes():
 
 
 def test_the_paper_view_shows_projected_64d_codes_and_their_statistics():
-    dcae, vae, stats = picture("digit", "all", "all", "test", False, latent_tab.PAPER)
+    dcae, vae, stats = picture("digit", "all", "all", "test", False, explore.PAPER)
     assert "paper DCAE: 300 recordings" in dcae and "paper VAE: 300 recordings" in vae
     assert "| paper VAE |" in stats and "principal components" in stats
 

@@ -15,6 +15,7 @@ import torch
 import app
 from audiodemo.checkpoint import load_checkpoint
 from audiodemo.denoise.denoiser import load_denoiser
+from audiodemo.latent import explore
 from audiodemo.melody.model import load_melody
 from audiodemo.ui import (
     denoise_tab,
@@ -60,8 +61,8 @@ def no_network(monkeypatch):
 
 
 def test_every_tab_works_with_sockets_blocked(no_network):
-    for cached in (load_denoiser, latent_tab.get_model, latent_tab.get_codes,
-                   latent_tab.get_audio, melody_tab.get_model, melody_tab.get_bundle,
+    for cached in (load_denoiser, explore.get_model, explore.get_codes,
+                   explore.get_audio, melody_tab.get_model, melody_tab.get_bundle,
                    melody_tab.get_copies):
         cached.cache_clear()  # load every model and asset again, offline
     speech = example("digit_7_jackson.wav")

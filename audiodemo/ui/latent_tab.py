@@ -4,50 +4,18 @@ Events in the API: `/latent` draws both planes (colour, filters) with the statis
 the paper's claim; `/decode` decodes one point (a recording's code, or any place of the
 plane) to a spectrogram and, through Griffin-Lim, to sound; `/interpolate` walks between two
 recordings; `/grid` decodes a grid over each plane. A click on a plane runs the same decode.
-Recordings are named only by file names the encodings list: nothing a client sends reaches
-the file system.
+The handlers adapt `audiodemo.latent.explore` to the page: its sounds become players.
 """
 
 from __future__ import annotations
 
-import functools
-
 import gradio as gr
-import librosa
-import numpy as np
-import torch
 
-from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
-from audiodemo.denoise.denoiser import load_denoiser
-from audiodemo.denoise.features import output_magnitude
-from audiodemo.latent import (
-    AudioBundle,
-    Encodings,
-    decode,
-    grid_points,
-    latent_stats,
-    model_inputs,
-    to_audio,
-    walk,
-)
-from audiodemo.paths import ASSETS
-from audiodemo.plots.latent import grid_figure, pair_figure, strip_figure
-from audiodemo.plots.scatter_svg import CLICK_JS, scatter_svg, square_extent
-from audiodemo.spectrogram import stft
+from audiodemo.latent import explore
+from audiodemo.latent.explore import ALL, COLOURS, GRID_N, MODELS, SPLITS, TWO_D, VIEWS, get_codes
+from audiodemo.plots.scatter_svg import CLICK_JS
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
-
-TWO_D, PAPER = "2-D AE and VAE", "the paper's denoisers (64-D, PCA)"
-VIEWS = {
-    TWO_D: {"AE": "latent_ae", "VAE": "latent_vae"},
-    PAPER: {"paper DCAE": "paper_dcae", "paper VAE": "paper_vae"},
-}
-MODELS = {**VIEWS[TWO_D], **VIEWS[PAPER]}  # shown name -> checkpoint and encodings name
-COLOURS = ("digit", "speaker")
-SPLITS = ("test", "train", "all")
-ALL = "all"
-GRID_N = 12
-GL_ITERS = 32
 
 INTRO = """
 An autoencoder squeezes each spoken digit's spectrogram through a **bottleneck of two
@@ -62,167 +30,20 @@ decodes below test that claim.
 """
 
 
-@functools.lru_cache(maxsize=len(VIEWS[TWO_D]))
-def get_model(name: str) -> Checkpoint:
-    """The checkpoint of a 2-D latent model, loaded once (the paper's denoisers come from
-    `load_denoiser`, whose copy the Denoise tab shares)."""
-    return load_checkpoint(shipped_checkpoint(MODELS[name]))
-
-
-@functools.lru_cache(maxsize=len(MODELS))
-def get_codes(name: str) -> Encodings:
-    """The precomputed encodings of a shown model (`python -m audiodemo.latent encode`)."""
-    return Encodings.load(ASSETS / f"{MODELS[name]}.npz")
-
-
-@functools.lru_cache(maxsize=1)
-def get_audio() -> AudioBundle:
-    """The bundled test recordings (`python -m audiodemo.latent bundle`)."""
-    return AudioBundle(ASSETS / "fsdd_test.npz")
-
-
-def _check_model(model: str) -> None:
-    if model not in MODELS:
-        raise ValueError(f"Model must be one of {list(MODELS)}, got {model!r}.")
-
-
-def _filters(codes: Encodings, digit, speaker, split) -> np.ndarray:
-    if split not in SPLITS:
-        raise ValueError(f"Split must be one of {SPLITS}, got {split!r}.")
-    if digit not in (None, ALL, *map(str, range(10))):
-        raise ValueError(f"Digit must be 0-9 or {ALL!r}, got {digit!r}.")
-    if speaker not in (None, ALL, *codes.speaker.tolist()):
-        raise ValueError(f"Unknown speaker {speaker!r}.")
-    return codes.where(
-        digit=None if digit in (None, ALL) else int(digit),
-        speaker=None if speaker in (None, ALL) else speaker,
-        split=None if split == "all" else split,
-    )
-
-
-def _stats_table(view: str) -> str:
-    lines = ["| model (test split) | mean z₁ | mean z₂ | std z₁ | std z₂ | ±2σ square holding "
-             "codes |", "|---|---|---|---|---|---|"]
-    for name in VIEWS[view]:
-        codes = get_codes(name)
-        s = latent_stats(codes.z[codes.split == "test"])
-        lines.append(f"| {name} | {s['mean'][0]:.3g} | {s['mean'][1]:.3g} | {s['std'][0]:.3g} "
-                     f"| {s['std'][1]:.3g} | {100 * s['coverage']:.0f} % |")
-    note = "" if view == TWO_D else (
-        "\n\nThese are the first two principal components of 64-D codes: the paper's VAE "
-        "(α = 50000) spreads its codes tens of thousands of units from the origin, nothing "
-        "like its N(0, 1) prior.")
-    return "\n".join(lines) + note + (
-        "\n\nA VAE whose codes follow its N(0, 1) prior has means near 0 and standard "
-        "deviations near 1; the last column is the share of a 20×20 grid over mean ± 2 std "
-        "with at least one code (low: codes in clusters with holes between them).")
-
-
 @user_errors
 def picture(colour_by: str, digit, speaker, split: str, shared_axes: bool, view: str = TWO_D):
     """Both planes of a view as clickable SVG, and the latent statistics."""
-    if colour_by not in COLOURS:
-        raise ValueError(f"Colour by one of {COLOURS}, got {colour_by!r}.")
-    if view not in VIEWS:
-        raise ValueError(f"View must be one of {list(VIEWS)}, got {view!r}.")
-    svgs, shown = [], {}
-    for name in VIEWS[view]:
-        codes = get_codes(name)
-        shown[name] = (codes, _filters(codes, digit, speaker, split))
-    everything = np.concatenate([c.z[k] for c, k in shown.values()])
-    for name, (codes, keep) in shown.items():
-        if colour_by == "digit":
-            groups, legend = codes.digit[keep], {str(d): d for d in range(10)}
-        else:
-            speakers = sorted(set(codes.speaker.tolist()))
-            groups = np.array([speakers.index(s) for s in codes.speaker[keep]], int)
-            legend = {s: i for i, s in enumerate(speakers)}
-        titles = [f"digit {d} · {s} · {f}" for d, s, f in
-                  zip(codes.digit[keep], codes.speaker[keep], codes.file[keep], strict=True)]
-        extent = square_extent(everything if shared_axes else codes.z[keep])
-        svgs.append(scatter_svg(codes.z[keep], groups, titles, codes.file[keep].tolist(),
-                                extent, f"{name}: {keep.sum()} recordings", legend))
-    return *svgs, _stats_table(view)
-
-
-def _recording_code(codes: Encodings, file: str) -> tuple[int, np.ndarray]:
-    matches = np.flatnonzero(codes.file == file)
-    if len(matches) == 0:
-        raise ValueError(f"No recording named {file!r} in the encodings.")
-    return int(matches[0]), codes.z[matches[0]]
+    return *explore.planes(colour_by, digit, speaker, split, shared_axes, view), \
+        explore.stats_table(view)
 
 
 @user_errors
 def decode_point(model: str, x, y, file: str | None = None):
     """A recording's code (`file`) or any point (x, y): players, spectrograms and a caption."""
-    _check_model(model)
-    if model in VIEWS[PAPER]:
-        return _denoiser_reconstruction(model, file)
-    ckpt, codes = get_model(model), get_codes(model)
-    cfg = ckpt.spectrogram
-    if file:
-        i, z = _recording_code(codes, file)
-        audio = get_audio()
-        mag = decode(ckpt, z[None])[0]
-        if file not in audio:
-            recording, shown = None, {f"{model} reconstruction": mag}
-            origin = " It is in the training split, whose audio the app does not bundle."
-        else:
-            recording = audio.wave(file)
-            x_in = model_inputs(ckpt, [recording])
-            clip = output_magnitude(x_in, None, ckpt.preprocessing["features"], None, cfg)[0]
-            shown, origin = {"recording (model input)": clip, f"{model} reconstruction": mag}, ""
-        caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]} "
-                   f"({codes.split[i]} split), code z = ({z[0]:.2f}, {z[1]:.2f}).{origin}")
-    else:
-        if x is None or y is None or not np.isfinite([x, y]).all():
-            raise ValueError("Give a point as two finite numbers, or click the plane.")
-        z = np.array([x, y], np.float32)
-        x0, x1, y0, y1 = square_extent(codes.z, pad=2.0)  # the codes' square, 5 times as wide
-        if not (x0 <= x <= x1 and y0 <= y <= y1):
-            lo, hi = codes.z.min(0), codes.z.max(0)
-            raise ValueError(f"z = ({x:.3g}, {y:.3g}) is far from every code of the {model} "
-                             f"(z₁ {lo[0]:.3g} to {hi[0]:.3g}, z₂ {lo[1]:.3g} to {hi[1]:.3g}): "
-                             f"pick a point nearer them.")
-        mag = decode(ckpt, z[None])[0]
-        recording, shown = None, {f"{model} decode of ({x:.2f}, {y:.2f})": mag}
-        near = int(np.argmin(np.linalg.norm(codes.z - z, axis=1)))
-        caption = (f"No recording at z = ({x:.2f}, {y:.2f}): the decoder generates this "
-                   f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
-                   f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
-    sounds = [(to_audio(ckpt, mag, GL_ITERS), cfg.sample_rate, "decoded.wav")]
-    if recording is not None:
-        sounds.insert(0, (recording, audio.sample_rate, "recording.wav"))
-    paths = players(sounds)
-    original, decoded = (None, *paths) if recording is None else paths
-    caption += (f" Sound from the decoded magnitude by {GL_ITERS} iterations of fast "
-                f"Griffin-Lim from random phase, at {cfg.sample_rate} Hz.")
-    return original, decoded, pair_figure(shown, cfg), caption
-
-
-def _denoiser_reconstruction(model: str, file: str | None):
-    """A paper denoiser run on a clean test recording: what its 64-D code keeps."""
-    if not file:
-        raise ValueError("This plane is a projection of 64-D codes: a place between them has "
-                         "no single code to decode. Click a recording instead.")
-    codes, audio = get_codes(model), get_audio()
-    i, z = _recording_code(codes, file)
-    if file not in audio:
-        raise ValueError(f"{file} is a training take, whose audio the app does not bundle.")
-    denoiser = load_denoiser(MODELS[model])  # one copy with the Denoise tab's
-    wave = audio.wave(file)
-    out = denoiser(wave, audio.sample_rate)
-    cfg = denoiser.checkpoint.spectrogram
-    resampled = librosa.resample(wave, orig_sr=audio.sample_rate, target_sr=cfg.sample_rate)
-    shown = {"recording": stft(torch.from_numpy(resampled), cfg).abs(),
-             f"{model} output": stft(torch.from_numpy(out), cfg).abs()}
-    caption = (f"**{file}**: digit {codes.digit[i]} by {codes.speaker[i]}, shown at the first "
-               f"two principal components of its 64-D code ({z[0]:.3g}, {z[1]:.3g}). The "
-               f"output is the paper's denoiser run on the clean recording at {cfg.sample_rate} "
-               f"Hz (0.55 s windows, the noisy phase): what its code keeps of the digit.")
-    return (*players([(wave, audio.sample_rate, "recording.wav"),
-                      (out, cfg.sample_rate, "output.wav")]),
-            pair_figure(shown, cfg), caption)
+    decoded = explore.decode_point(model, x, y, file)
+    paths = players(decoded.sounds)  # one gain for the recording and its decode
+    original, sound = (None, *paths) if len(paths) == 1 else paths
+    return original, sound, decoded.figure, decoded.caption
 
 
 def click(model: str, evt: gr.SelectData):
@@ -247,37 +68,15 @@ def _clicker(side: int):
 @user_errors
 def interpolate(model: str, file_a: str, file_b: str, steps, progress=gr.Progress()):
     """Decodes of `steps` points from one recording's code to another's, and their sound."""
-    if model not in VIEWS[TWO_D]:
-        raise ValueError(f"Walks are for the 2-D models {list(VIEWS[TWO_D])}, got {model!r}.")
-    if not file_a or not file_b:
-        raise ValueError("Pick two recordings to walk between.")
-    ckpt, codes = get_model(model), get_codes(model)
-    (_, z_a), (_, z_b) = _recording_code(codes, file_a), _recording_code(codes, file_b)
-    mags = decode(ckpt, walk(z_a, z_b, int(steps)))
-    gap = np.zeros(int(0.15 * ckpt.spectrogram.sample_rate), np.float32)
-    pieces = []
-    for k, mag in enumerate(mags):
-        progress(k / len(mags), desc=f"sound of step {k + 1} of {len(mags)} (Griffin-Lim)")
-        pieces += [to_audio(ckpt, mag, GL_ITERS), gap]
-    sound = np.concatenate(pieces)
-    labels = [file_a.removesuffix(".wav")] + [""] * (len(mags) - 2) + [
-        file_b.removesuffix(".wav")]
-    return strip_figure(mags, labels), player(sound, ckpt.spectrogram.sample_rate, "walk.wav")
+    figure, sound, rate = explore.walk_between(model, file_a, file_b, steps,
+                                               lambda done, desc: progress(done, desc=desc))
+    return figure, player(sound, rate, "walk.wav")
 
 
 @user_errors
 def grid(n=GRID_N, progress=gr.Progress()):
     """Decodes of an n×n grid over each plane (the extent of its test codes)."""
-    n = int(n)
-    if not 3 <= n <= 20:
-        raise ValueError(f"The grid has 3 to 20 points a side, got {n}.")
-    grids = {}
-    for k, name in enumerate(VIEWS[TWO_D]):
-        progress(k / len(VIEWS[TWO_D]), desc=f"decoding {n * n} points of the {name}")
-        codes = get_codes(name)
-        extent = square_extent(codes.z[codes.split == "test"], pad=0.0)
-        grids[name] = (decode(get_model(name), grid_points(extent, n)), extent)
-    return grid_figure(grids, n)
+    return explore.decode_grid(n, lambda done, desc: progress(done, desc=desc))
 
 
 def build_latent_tab() -> None:

@@ -1,33 +1,24 @@
-"""Latent spaces of the autoencoders: encode recordings, measure the codes, decode any point.
+"""Codes of the autoencoders: encode recordings, project and measure the codes, decode any point.
 
-    python -m audiodemo.latent encode --model latent_vae --data PATH --out FILE.npz
-    python -m audiodemo.latent bundle --data PATH --out assets/fsdd_test.npz
-
-`encode` writes the latent means of every FSDD recording with its labels (arrays `z`,
-`digit`, `speaker`, `take`, `split`, `file`); a model with more than two latent dimensions is
-projected to the plane (PCA by default, `--projection tsne` as an option) and the file says
-which. `bundle` packs the official test recordings as int16 audio, so the app can play the
-recording behind a point without the dataset.
-
+`Encodings` holds the latent means of every FSDD recording with its labels (arrays `z`,
+`digit`, `speaker`, `take`, `split`, `file`), saved as plain arrays; a model with more than
+two latent dimensions is projected to the plane (PCA, or t-SNE) and the file says which.
 The latent models reconstruct clean digits (`--preset latent`); any point of their plane
 decodes to a spectrogram in absolute dB, which Griffin-Lim turns into sound.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from audiodemo import fsdd
-from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
+from audiodemo.checkpoint import Checkpoint
 from audiodemo.denoise.features import model_input, output_magnitude
 from audiodemo.npz import save_npz
-from audiodemo.paths import FSDD_ENV
 from audiodemo.phase import griffin_lim
 from audiodemo.spectrogram import stft
 
@@ -172,68 +163,3 @@ def grid_points(extent: tuple[float, float, float, float], n: int) -> np.ndarray
     xs = np.linspace(extent[0], extent[1], n)
     ys = np.linspace(extent[3], extent[2], n)
     return np.array([(x, y) for y in ys for x in xs], np.float32)
-
-
-def bundle_test_audio(data, out: str | os.PathLike, sample_rate: int = 8000) -> int:
-    """Pack the official test recordings as int16 audio; returns how many."""
-    recordings = [r for r in fsdd.list_recordings(data) if r.take in fsdd.TEST_TAKES]
-    waves = fsdd.load_waves(recordings, sample_rate)
-    audio = np.concatenate([np.round(np.clip(w, -1, 1) * 32767).astype(np.int16)
-                            for w in waves])
-    offsets = np.cumsum([0] + [len(w) for w in waves])
-    save_npz(out, dict(audio=audio, offsets=offsets, sample_rate=np.array(sample_rate),
-                     file=np.array([r.path.name for r in recordings])))
-    return len(recordings)
-
-
-class AudioBundle:
-    """Recordings packed by `bundle_test_audio`, played by file name."""
-
-    def __init__(self, path: str | os.PathLike):
-        with np.load(path, allow_pickle=False) as data:
-            self.audio, self.offsets = data["audio"], data["offsets"]
-            self.sample_rate = int(data["sample_rate"])
-            self.index = {str(f): i for i, f in enumerate(data["file"])}
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.index
-
-    def wave(self, name: str) -> np.ndarray:
-        """float32 samples of one recording; `KeyError` for a name not bundled."""
-        i = self.index[name]
-        return self.audio[self.offsets[i] : self.offsets[i + 1]].astype(np.float32) / 32767
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The command line; returns the exit status."""
-    p = argparse.ArgumentParser(description="Encode FSDD into a latent space, or bundle audio.")
-    sub = p.add_subparsers(dest="command", required=True)
-    enc = sub.add_parser("encode", help="latent means of every recording, with labels")
-    enc.add_argument("--model", required=True, help="checkpoint name in checkpoints/ or a path")
-    enc.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
-    enc.add_argument("--out", required=True, help="the .npz file to write")
-    enc.add_argument("--projection", choices=PROJECTIONS, default="pca",
-                     help="for models with more than 2 latent dimensions")
-    bun = sub.add_parser("bundle", help="pack the test recordings as int16 audio")
-    bun.add_argument("--data", default=None, help=f"FSDD folder (default ${FSDD_ENV})")
-    bun.add_argument("--out", required=True, help="the .npz file to write")
-    args = p.parse_args(argv)
-    try:
-        if args.command == "bundle":
-            print(f"{bundle_test_audio(args.data, args.out)} recordings -> {args.out}")
-            return 0
-        path = shipped_checkpoint(args.model)
-        codes = encode_fsdd(load_checkpoint(path), args.data, args.projection, path.stem)
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    codes.save(args.out)
-    stats = latent_stats(codes.z[codes.split == "test"])
-    print(f"{len(codes.z)} recordings -> {args.out} (projection {codes.projection}); test "
-          f"split: mean {np.round(stats['mean'], 2).tolist()}, std "
-          f"{np.round(stats['std'], 2).tolist()}, coverage {stats['coverage']:.2f}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,5 @@
-"""Latent spaces: encodings and their file, statistics, decoding points, walks, the audio bundle."""
+"""Latent codes: encodings and their file (and the command that writes it), statistics,
+decoding points, walks."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from audiodemo import latent, train
+from audiodemo import train
 from audiodemo.checkpoint import load_checkpoint
-from audiodemo.fsdd import list_recordings, load_waves
-from audiodemo.plots.scatter_svg import scatter_svg, square_extent
+from audiodemo.fsdd import list_recordings
+from audiodemo.latent import __main__ as latent_cli
+from audiodemo.latent import codes as latent
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def test_encodings_have_a_2d_code_and_the_labels_of_every_recording(kind, latent
 def test_the_encode_cli_writes_the_arrays_the_issue_names(latent_checkpoints, fake_fsdd,
                                                           tmp_path):
     out = tmp_path / "codes.npz"
-    assert latent.main(["encode", "--model", str(latent_checkpoints["vae"]), "--data",
+    assert latent_cli.main(["encode", "--model", str(latent_checkpoints["vae"]), "--data",
                         str(fake_fsdd), "--out", str(out)]) == 0
     with np.load(out, allow_pickle=False) as data:  # plain arrays: no pickle needed
         assert {"z", "digit", "speaker", "split", "file"} <= set(data.files)
@@ -51,7 +53,7 @@ def test_the_encode_cli_writes_the_arrays_the_issue_names(latent_checkpoints, fa
 
 
 def test_the_encode_cli_refuses_an_unknown_model(tmp_path, capsys):
-    assert latent.main(["encode", "--model", "nope", "--out", str(tmp_path / "x.npz")]) == 2
+    assert latent_cli.main(["encode", "--model", "nope", "--out", str(tmp_path / "x.npz")]) == 2
     assert "No checkpoint 'nope'" in capsys.readouterr().err
 
 
@@ -102,27 +104,3 @@ def test_grid_points_run_row_by_row_from_the_top():
     points = latent.grid_points((-1.0, 1.0, -2.0, 2.0), 3)
     assert points.shape == (9, 2)
     assert points[0].tolist() == [-1.0, 2.0] and points[-1].tolist() == [1.0, -2.0]
-
-
-def test_the_audio_bundle_holds_the_test_takes(fake_fsdd, tmp_path):
-    out = tmp_path / "audio.npz"
-    assert latent.bundle_test_audio(fake_fsdd, out) == 30
-    bundle = latent.AudioBundle(out)
-    tests = [r for r in list_recordings(fake_fsdd) if r.take < 5]
-    for recording, wave in zip(tests, load_waves(tests, 8000), strict=True):
-        assert recording.path.name in bundle
-        np.testing.assert_allclose(bundle.wave(recording.path.name), wave, atol=1 / 32767)
-    assert "0_ann_7.wav" not in bundle
-
-
-def test_the_scatter_names_every_point_and_escapes_its_labels(rng):
-    z = rng.standard_normal((7, 2))
-    files = [f"{i}_x.wav" for i in range(7)]
-    titles = [f"digit {i} <b>&" for i in range(7)]
-    svg = scatter_svg(z, np.arange(7), titles, files, square_extent(z), "AE", {"0": 0})
-    assert svg.count('data-file="') == 7 and svg.count("<title>") == 7
-    assert "&lt;b&gt;&amp;" in svg and "<b>" not in svg
-    assert all(f'data-{k}="' in svg for k in ("x0", "x1", "y0", "y1", "left", "width"))
-    x0, x1, y0, y1 = square_extent(z)
-    assert x1 - x0 == pytest.approx(y1 - y0)  # one scale on both axes
-    assert (z >= [x0, y0]).all() and (z <= [x1, y1]).all()
