@@ -31,9 +31,9 @@ import torch
 from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import evaluate, split_songs
-from audiodemo.melody.generate import KEYS, continue_melody, key_name, transpose_symbols
+from audiodemo.melody.generate import KEYS, generate_variations, key_name
 from audiodemo.melody.model import load_melody
-from audiodemo.melody.render import musicxml, to_stream, write_midi
+from audiodemo.melody.render import write_melody
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.melody.train import PRESETS, get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
@@ -85,26 +85,24 @@ def _generate(args) -> int:
     signature = Song("seed", seed, args.time_signature, "C major")
     if not 1 <= args.variations <= 16:
         raise ValueError(f"--variations must be between 1 and 16, got {args.variations}")
-    for k in range(args.variations):
-        melody = continue_melody(model, seed, args.bars, args.temperature,
-                                 signature.steps_per_bar, random_seed=args.random_seed + k,
+    drafts = generate_variations(model, seed, args.variations, args.bars, args.temperature,
+                                 args.key, args.minor, signature.steps_per_bar,
+                                 random_seed=args.random_seed,
                                  end_in_last_bar=args.end_in_last_bar)
-        symbols = transpose_symbols(melody.symbols, args.key, args.minor)
+    for k, variation in enumerate(drafts):
         suffix = f"-{k + 1}" if args.variations > 1 else ""
         out = Path(args.out)
         midi_path = out.with_name(f"{out.stem}{suffix}{out.suffix or '.mid'}")
-        write_midi(symbols, midi_path, args.tempo)
-        written = [midi_path]
+        xml_path = None
         if args.musicxml:
             xml = Path(args.musicxml)
             xml_path = xml.with_name(f"{xml.stem}{suffix}{xml.suffix or '.musicxml'}")
-            xml_path.write_text(musicxml(to_stream(symbols, args.time_signature, args.tempo,
-                                                   key_name(args.key, args.minor))))
-            written.append(xml_path)
-        print(" ".join(symbols))
-        how = ("cut at the length" if not melody.ended else "ended in the last bar"
+        write_melody(variation.symbols, midi_path, xml_path, args.time_signature, args.tempo,
+                     key_name(args.key, args.minor))
+        print(" ".join(variation.symbols))
+        how = ("cut at the length" if not variation.melody.ended else "ended in the last bar"
                if args.end_in_last_bar else "ended early by the model")
-        print(" and ".join(str(p) for p in written) + f" ({how})")
+        print(" and ".join(str(p) for p in [midi_path, xml_path] if p) + f" ({how})")
     return 0
 
 

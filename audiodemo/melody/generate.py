@@ -1,12 +1,15 @@
 """Continue a seed with the melody LSTM: temperature sampling, reproducible, in bars.
 
 The seed is read in the model's key (C major or A minor); `transpose_symbols` moves a result
-to any key afterwards. Sampling divides the logits by the temperature and subtracts their
-maximum before the exponent (a stable softmax), so any temperature above zero works.
+to any key afterwards, and `generate_variations` draws several continuations, each moved to a key
+(what the Melody tab and `python -m audiodemo.melody generate` both write). Sampling divides
+the logits by the temperature and subtracts their maximum before the exponent (a stable
+softmax), so any temperature above zero works.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,3 +149,28 @@ def transpose_symbols(symbols: list[str], key: str, minor: bool = False) -> list
         else:
             out.append(s)
     return out
+
+
+@dataclass
+class Variation:
+    """One continuation of a seed, and its symbols (seed and continuation) moved to a key."""
+
+    melody: Melody
+    symbols: list[str]
+
+
+def generate_variations(
+    model: MelodyModel, seed: list[str], count: int, bars: int, temperature: float,
+    key: str = "C", minor: bool = False, steps_per_bar: int = 16, pickup: int = 0,
+    random_seed: int = 0, end_in_last_bar: bool = False, avoid=None,
+    before: Callable[[int], None] | None = None,
+) -> Iterator[Variation]:
+    """`count` continuations of `seed` (see `continue_melody`), the k-th drawn with
+    `random_seed + k`, each moved from C major / A minor to `key`; `before(k)`, if given, is
+    called before the k-th is drawn (a caller's progress report)."""
+    for k in range(count):
+        if before is not None:
+            before(k)
+        melody = continue_melody(model, seed, bars, temperature, steps_per_bar, pickup,
+                                 random_seed + k, end_in_last_bar, avoid=avoid)
+        yield Variation(melody, transpose_symbols(melody.symbols, key, minor))

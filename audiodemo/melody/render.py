@@ -75,6 +75,19 @@ def write_midi(symbols: list[str], path: str | Path, tempo: float = 100.0) -> No
     to_midi(symbols, tempo).write(str(path))
 
 
+def write_melody(symbols: list[str], midi_path: str | Path, xml_path: str | Path | None = None,
+                 time_signature: str = "4/4", tempo: float = 100.0, key_name: str | None = None,
+                 pickup: int = 0) -> str | None:
+    """Write the melody as MIDI, and as MusicXML where `xml_path` is given (with its time
+    signature, key and pickup, see `to_stream`); returns the MusicXML text, or None."""
+    write_midi(symbols, midi_path, tempo)
+    if xml_path is None:
+        return None
+    xml = musicxml(to_stream(symbols, time_signature, tempo, key_name, pickup))
+    Path(xml_path).write_text(xml)
+    return xml
+
+
 def musicxml(score) -> str:
     """MusicXML text of a music21 score (no `.show()`, which wants MuseScore)."""
     from music21.musicxml.m21ToXml import GeneralObjectExporter

@@ -22,9 +22,8 @@ from audiodemo.melody.generate import (
     KEYS,
     MAX_BARS,
     check_temperature,
-    continue_melody,
+    generate_variations,
     key_name,
-    transpose_symbols,
 )
 from audiodemo.melody.model import MelodyModel, load_melody
 from audiodemo.melody.render import (
@@ -33,7 +32,7 @@ from audiodemo.melody.render import (
     score_svg,
     synthesize,
     to_stream,
-    write_midi,
+    write_melody,
 )
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.paths import ASSETS
@@ -130,23 +129,23 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
              if end_in_last_bar and avoid_copies else None)
     scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
     start = time.perf_counter()
-    for k in range(variations):
+
+    def report(k: int) -> None:
         left = f", about {(time.perf_counter() - start) / k * (variations - k):.0f} s left" \
             if k else ""  # measured on the variations written so far
         progress(k / variations, desc=f"variation {k + 1} of {variations}{left}")
-        melody = continue_melody(model, song.symbols, bars, temperature, song.steps_per_bar,
-                                 song.pickup, random_seed + k, bool(end_in_last_bar),
-                                 avoid=avoid)
+
+    drafts = generate_variations(model, song.symbols, variations, bars, temperature, key,
+                                 is_minor, song.steps_per_bar, song.pickup, random_seed,
+                                 bool(end_in_last_bar), avoid, before=report)
+    for k, variation in enumerate(drafts):
+        melody, symbols = variation.melody, variation.symbols
         figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
                                  get_copies(), song.pickup, before=melody.seed)
-        symbols = transpose_symbols(melody.symbols, key, is_minor)
-        stream = to_stream(symbols, song.time_signature, tempo, key_name(key, is_minor),
-                           song.pickup)
-        xml = musicxml(stream)
-        scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(xml))
         midi_path, xml_path = folder / f"melody-{k + 1}.mid", folder / f"melody-{k + 1}.musicxml"
-        write_midi(symbols, midi_path, tempo)
-        xml_path.write_text(xml)
+        xml = write_melody(symbols, midi_path, xml_path, song.time_signature, tempo,
+                           key_name(key, is_minor), song.pickup)
+        scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(xml))
         files += [str(midi_path), str(xml_path)]
         texts.append(f"{k + 1}: " + " ".join(symbols))
         rows.append(f"| {k + 1} | {figures['notes']} | {100 * figures['in_key']:.0f} % | "
