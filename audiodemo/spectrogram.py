@@ -121,11 +121,6 @@ def window_tensor(cfg: SpectrogramConfig) -> torch.Tensor:
     return torch.ones(n)  # rectangular: w(n) = 1 inside the frame (paper eq. 9)
 
 
-def librosa_window(cfg: SpectrogramConfig) -> str:
-    """The same window under librosa's (scipy's) name."""
-    return "boxcar" if cfg.window == "rectangular" else cfg.window
-
-
 def stft(wave: torch.Tensor, cfg: SpectrogramConfig) -> torch.Tensor:
     """Complex STFT of `(..., T)` -> `(..., F, N)`, centred with zero padding like librosa.
 
@@ -223,21 +218,3 @@ def normalise_db(db: torch.Tensor, cfg: SpectrogramConfig) -> torch.Tensor:
 def denormalise_db(norm: torch.Tensor, cfg: SpectrogramConfig) -> torch.Tensor:
     """Inverse of `normalise_db`."""
     return norm * (cfg.db_ceiling - cfg.db_floor) + cfg.db_floor
-
-
-def minmax_normalise(db: torch.Tensor) -> tuple[torch.Tensor, tuple[float, float]]:
-    """The paper's per-clip scaling to [0, 1]; returns the statistics to undo it.
-
-    The caller keeps `(min, max)` beside the clip: unlike the paper's tutorial code they are
-    never stored by file name, so new audio can be scaled and scaled back.
-    """
-    lo, hi = float(db.min()), float(db.max())
-    span = hi - lo if hi > lo else 1.0  # a constant clip maps to 0 rather than NaN
-    return (db - lo) / span, (lo, hi)
-
-
-def minmax_denormalise(norm: torch.Tensor, stats: tuple[float, float]) -> torch.Tensor:
-    """Inverse of `minmax_normalise` given its statistics."""
-    lo, hi = stats
-    span = hi - lo if hi > lo else 1.0
-    return norm * span + lo

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pretty_midi
 import pytest
@@ -11,23 +9,24 @@ import pytest
 from audiodemo.melody.figures import CopyIndex, melody_figures
 from audiodemo.melody.render import (
     SAMPLE_RATE,
-    midi_bytes,
     musicxml,
     score_svg,
     synthesize,
     to_midi,
     to_stream,
+    write_midi,
 )
 from audiodemo.melody.vocab import Vocabulary
 
 MELODY = ["60", "_", "_", "_", "62", "_", "r", "_", "64", "_", "_", "_", "_", "_", "_", "_"]
 
 
-def test_the_midi_holds_the_notes_with_their_lengths():
+def test_the_midi_holds_the_notes_with_their_lengths(tmp_path):
     midi = to_midi(MELODY, tempo=120)  # a quarter is 0.5 s, a sixteenth 0.125 s
     notes = [(n.pitch, round(n.start, 3), round(n.end, 3)) for n in midi.instruments[0].notes]
     assert notes == [(60, 0.0, 0.5), (62, 0.5, 0.75), (64, 1.0, 2.0)]
-    again = pretty_midi.PrettyMIDI(io.BytesIO(midi_bytes(MELODY, 120)))
+    write_midi(MELODY, tmp_path / "melody.mid", 120)
+    again = pretty_midi.PrettyMIDI(str(tmp_path / "melody.mid"))
     assert [n.pitch for n in again.instruments[0].notes] == [60, 62, 64]
 
 

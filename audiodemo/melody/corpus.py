@@ -40,10 +40,6 @@ class Song:
         top, bottom = (int(v) for v in self.time_signature.split("/"))
         return max(1, top * 16 // bottom)
 
-    def position_in_bar(self, t: int) -> int:
-        """Where symbol `t` falls in its bar, in sixteenths from the downbeat."""
-        return (self.pickup + t) % self.steps_per_bar
-
 
 def source_files(source: str) -> list[Path]:
     """Files of a folder (recursively), or of music21's corpus under a path prefix."""

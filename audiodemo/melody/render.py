@@ -9,7 +9,6 @@ font folder, since a Gradio worker thread does not find it alone.
 from __future__ import annotations
 
 import importlib.resources
-import io
 from pathlib import Path
 
 import numpy as np
@@ -124,10 +123,3 @@ def synthesize(symbols: list[str], tempo: float = 100.0) -> tuple[np.ndarray, st
     peak = float(np.abs(wave).max()) if wave.size else 0.0
     wave = wave / peak * 0.5 if peak > 0 else wave
     return wave.astype(np.float32), how
-
-
-def midi_bytes(symbols: list[str], tempo: float = 100.0) -> bytes:
-    """The standard MIDI file's bytes."""
-    buffer = io.BytesIO()
-    to_midi(symbols, tempo).write(buffer)
-    return buffer.getvalue()
