@@ -1,6 +1,6 @@
 """What one request may cost, so that every accepted request answers in about 10 s here.
 
-Each limit was chosen from `python benchmarks/limits.py` (BENCHMARKS.md, "Limits"), which
+Each limit was chosen from `python -m benchmarks.limits` (BENCHMARKS.md, "Limits"), which
 times the dearest request each limit admits on this project's 2-core machine. Sounds over a
 length limit are not refused: the tabs use their first seconds and say so.
 """

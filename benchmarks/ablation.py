@@ -1,6 +1,6 @@
 """Ablations of our denoiser: what each design choice is worth, measured on waves.
 
-    python benchmarks/ablation.py --data ../shared/data/fsdd --epochs 4 --out-dir runs/ablation
+    python -m benchmarks.ablation --data ../shared/data/fsdd --epochs 4 --out-dir runs/ablation
 
 Trains one model per variant with `python -m audiodemo.train unet --preset default` for the
 same short budget and seed (from scratch, so the variants compare with each other, not with the
@@ -25,15 +25,11 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from denoise import as_system, baselines, digit_strings, markdown, score  # noqa: E402
-
-from audiodemo import fsdd  # noqa: E402
-from audiodemo import train as training  # noqa: E402
-from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
-from audiodemo.paths import FSDD_ENV  # noqa: E402
+from audiodemo import fsdd
+from audiodemo import train as training
+from audiodemo.denoise.denoiser import Denoiser
+from audiodemo.paths import FSDD_ENV
+from benchmarks.denoise import as_system, baselines, digit_strings, markdown, score
 
 VARIANTS = {
     "ours (mask, skips, L1 + SI-SDR)": [],

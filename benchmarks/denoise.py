@@ -1,6 +1,6 @@
 """Denoising benchmark on FSDD test strings; prints Markdown tables for BENCHMARKS.md.
 
-    python benchmarks/denoise.py --data ../shared/data/fsdd [--speaker theo]
+    python -m benchmarks.denoise --data ../shared/data/fsdd [--speaker theo]
 
 Test signals: the official test takes (0-4) of one speaker, joined into ten 5-digit strings
 (about 2.5 s, long enough for STOI) at FSDD's 8 kHz. White noise at 0, 5 and 10 dB SNR with
@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import librosa
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from audiodemo import fsdd  # noqa: E402
-from audiodemo.denoise import checkpoint_path  # noqa: E402
-from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
-from audiodemo.denoise.metrics import quality  # noqa: E402
-from audiodemo.denoise.noise import add_noise  # noqa: E402
-from audiodemo.denoise.presets import OURS_SPEC  # noqa: E402
-from audiodemo.denoise.scores import paper_mse, test_takes  # noqa: E402
-from audiodemo.paths import FSDD_ENV  # noqa: E402
-from audiodemo.spectrogram import istft, stft  # noqa: E402
+from audiodemo import fsdd
+from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.denoise.denoiser import Denoiser
+from audiodemo.denoise.metrics import quality
+from audiodemo.denoise.noise import add_noise
+from audiodemo.denoise.presets import OURS_SPEC
+from audiodemo.denoise.scores import paper_mse, test_takes
+from audiodemo.paths import FSDD_ENV
+from audiodemo.spectrogram import istft, stft
 
 RATE = 8000
 SNRS = (0, 5, 10)
@@ -144,7 +140,7 @@ def as_system(d: Denoiser) -> tuple:
 
 def full_report(args, recordings, strings) -> None:
     """Every system on white noise, ours on the other noises, and real-time factors."""
-    models = {name: Denoiser.from_checkpoint(checkpoint_path(key)) for name, key in
+    models = {name: Denoiser.from_checkpoint(shipped_checkpoint(key)) for name, key in
               [("paper DCAE", "paper_dcae"), ("paper VAE", "paper_vae"), ("ours", args.ours)]}
     paper_rate = models["paper VAE"].sample_rate
     systems = baselines()
@@ -173,7 +169,7 @@ def unseen_speaker_report(args, strings) -> None:
     """White noise only: a model trained without `args.speaker` against the baselines."""
     systems = baselines()
     systems[f"ours, never heard {args.speaker}"] = as_system(
-        Denoiser.from_checkpoint(checkpoint_path(args.ours)))
+        Denoiser.from_checkpoint(shipped_checkpoint(args.ours)))
     print(f"## White noise, unseen speaker {args.speaker} ({len(strings)} strings)\n")
     print(markdown(score(systems, strings)))
 

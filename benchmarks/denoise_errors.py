@@ -1,6 +1,6 @@
 """Where our denoiser's errors are: speech distortion or residual noise, against the oracle.
 
-    python benchmarks/denoise_errors.py --data ../shared/data/fsdd [--strings 4]
+    python -m benchmarks.denoise_errors --data ../shared/data/fsdd [--strings 4]
 
 On the denoising benchmark's strings (speaker theo, white noise) it measures, for our model
 and the oracle ideal ratio mask: the log-spectral distance to the clean spectrum in speech
@@ -13,25 +13,19 @@ trading noise for less distortion.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from denoise import RATE, digit_strings, ideal_ratio_mask, noisy_at  # noqa: E402
-
-from audiodemo import fsdd  # noqa: E402
-from audiodemo.denoise import checkpoint_path  # noqa: E402
-from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
-from audiodemo.denoise.metrics import pesq_nb  # noqa: E402
-from audiodemo.denoise.presets import OURS_SPEC  # noqa: E402
-from audiodemo.paths import FSDD_ENV  # noqa: E402
-from audiodemo.phase import reconstruct  # noqa: E402
-from audiodemo.spectrogram import stft  # noqa: E402
+from audiodemo import fsdd
+from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.denoise.denoiser import Denoiser
+from audiodemo.denoise.metrics import pesq_nb
+from audiodemo.denoise.presets import OURS_SPEC
+from audiodemo.paths import FSDD_ENV
+from audiodemo.phase import reconstruct
+from audiodemo.spectrogram import stft
+from benchmarks.denoise import RATE, digit_strings, ideal_ratio_mask, noisy_at
 
 
 def _mag(wave: np.ndarray) -> torch.Tensor:
@@ -55,7 +49,7 @@ def main(argv=None) -> None:
     p.add_argument("--snr", type=float, default=5.0, help="input SNR in dB")
     p.add_argument("--ours", default="ours", help="checkpoint name or path")
     args = p.parse_args(argv)
-    denoiser = Denoiser.from_checkpoint(checkpoint_path(args.ours))
+    denoiser = Denoiser.from_checkpoint(shipped_checkpoint(args.ours))
     strings = digit_strings(fsdd.list_recordings(args.data), "theo", args.strings)
     rows: dict[str, list] = {"ours": [], "oracle IRM": []}
     variants: dict[str, list] = {}

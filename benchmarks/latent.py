@@ -1,6 +1,6 @@
 """Latent-space benchmark: reconstruction error, latent statistics and click latency.
 
-    python benchmarks/latent.py --data ../shared/data/fsdd
+    python -m benchmarks.latent --data ../shared/data/fsdd
 
 For the 2-D AE and VAE in `checkpoints/`: the mean squared error of their reconstructions of
 the official test takes (dB spectrograms in the models' fixed [0, 1] scale, the paper's
@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from audiodemo import fsdd  # noqa: E402
-from audiodemo.latent import explore  # noqa: E402
-from audiodemo.latent.codes import latent_stats, model_inputs  # noqa: E402
-from audiodemo.paths import FSDD_ENV  # noqa: E402
-from audiodemo.ui import latent_tab  # noqa: E402
+from audiodemo import fsdd
+from audiodemo.latent import explore
+from audiodemo.latent.codes import latent_stats, model_inputs
+from audiodemo.paths import FSDD_ENV
+from audiodemo.ui import latent_tab
 
 CLICKS = 20
 

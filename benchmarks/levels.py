@@ -1,6 +1,6 @@
 """Output level of every shipped denoiser against its input's (issue 13, item 2).
 
-    python benchmarks/levels.py [--raw]
+    python -m benchmarks.levels [--raw]
 
 Inputs: the app's clean digit (8 kHz), its noisy digit (8 kHz, white noise in it), five
 digits with white noise at 5 dB added at the model's own rate (the training condition), the
@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
-from pathlib import Path
 
 import librosa
 import numpy as np
 import soundfile as sf
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from audiodemo.denoise import MODEL_NAMES, checkpoint_path  # noqa: E402
-from audiodemo.denoise.denoiser import Denoiser  # noqa: E402
-from audiodemo.denoise.noise import add_noise, colored_noise  # noqa: E402
-
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.denoise.denoiser import DENOISERS, Denoiser
+from audiodemo.denoise.noise import add_noise, colored_noise
+from audiodemo.paths import ASSETS
 
 
 def voice(rate: int, seconds: float = 2.0) -> np.ndarray:
@@ -80,8 +76,8 @@ def main(argv=None) -> None:
     torch.set_num_threads(1)
     print("| model | input | level | gain (dB) | peak | at full scale |")
     print("|---|---|---|---|---|---|")
-    for name in MODEL_NAMES:
-        denoiser = Denoiser.from_checkpoint(checkpoint_path(name))
+    for name in DENOISERS:
+        denoiser = Denoiser.from_checkpoint(shipped_checkpoint(name))
         if args.raw:
             denoiser.boost_limit_db = math.inf
         for label, (wave, rate) in inputs(denoiser.sample_rate).items():

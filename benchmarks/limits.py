@@ -1,6 +1,6 @@
 """The dearest request each limit admits, timed: the evidence behind `audiodemo/limits.py`.
 
-    python benchmarks/limits.py [--repeats 2]
+    python -m benchmarks.limits [--repeats 2]
 
 Calls every tab's handler directly (no server) with the largest input its limits accept:
 the longest sound, the finest hop, the most iterations, bars, variations and steps. Each
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -21,11 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from audiodemo import limits  # noqa: E402
-from audiodemo.audio import save_wav  # noqa: E402
-from audiodemo.spectrogram import MAX_CELLS, SpectrogramConfig  # noqa: E402
-from audiodemo.ui import denoise_tab, latent_tab, melody_tab, spectrogram_tab  # noqa: E402
+from audiodemo import limits
+from audiodemo.audio import save_wav
+from audiodemo.spectrogram import MAX_CELLS, SpectrogramConfig
+from audiodemo.ui import denoise_tab, latent_tab, melody_tab, spectrogram_tab
 
 
 def speechlike(seconds: float, rate: int) -> np.ndarray:

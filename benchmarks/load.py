@@ -1,6 +1,6 @@
 """Load test: many clients at once against the running app; latency, failures and memory.
 
-    python benchmarks/load.py [--clients 16] [--seconds 60] [--requests 500]
+    python -m benchmarks.load [--clients 16] [--seconds 60] [--requests 500]
 
 Starts `python app.py` on a free port as a separate process, warms every endpoint once (so
 models are loaded) and then with one round of the load itself (every client, every
@@ -28,11 +28,8 @@ from pathlib import Path
 
 from gradio_client import Client, handle_file
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from app import MAX_QUEUE  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
+from app import MAX_QUEUE
+from audiodemo.paths import ASSETS, ROOT
 
 REQUESTS = {  # endpoint -> arguments, a mix of light and heavy
     "/spectrogram": lambda: (handle_file(str(ASSETS / "digit_7_jackson.wav")), 512, 128,

@@ -1,6 +1,6 @@
 """Melody benchmark: next-symbol scores split by song, the paper's leak, and generated melodies.
 
-    python benchmarks/melody.py [--data essenFolksong/erk] [--checkpoint checkpoints/melody.pt]
+    python -m benchmarks.melody [--data essenFolksong/erk] [--checkpoint checkpoints/melody.pt]
                                 [--split-seeds 0 1 2] [--train-preset default] [--trained DIR]
 
 1. For each split seed: always-hold and n-gram baselines (trained on that split's training
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,23 +26,21 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from audiodemo.melody.bundle import opening  # noqa: E402
-from audiodemo.melody.corpus import DEFAULT_SOURCE, load_songs  # noqa: E402
-from audiodemo.melody.evaluate import (  # noqa: E402
+from audiodemo.melody.bundle import opening
+from audiodemo.melody.corpus import DEFAULT_SOURCE, load_songs
+from audiodemo.melody.evaluate import (
     evaluate,
     random_window_split,
     song_ids,
     split_songs,
     window_accuracy,
 )
-from audiodemo.melody.figures import CopyIndex, melody_figures  # noqa: E402
-from audiodemo.melody.generate import CANDIDATES, continue_melody  # noqa: E402
-from audiodemo.melody.model import load_melody  # noqa: E402
-from audiodemo.melody.ngram import AlwaysHold, NGram  # noqa: E402
-from audiodemo.melody.train import get_preset, train_melody  # noqa: E402
-from audiodemo.melody.vocab import Vocabulary  # noqa: E402
+from audiodemo.melody.figures import CopyIndex, melody_figures
+from audiodemo.melody.generate import CANDIDATES, continue_melody
+from audiodemo.melody.model import load_melody
+from audiodemo.melody.ngram import AlwaysHold, NGram
+from audiodemo.melody.train import get_preset, train_melody
+from audiodemo.melody.vocab import Vocabulary
 
 VOCAB = Vocabulary.default()
 ORDERS = (6, 12)

@@ -1,6 +1,6 @@
 """Soak test: a class of students drives the running app for an hour; failures, latency, memory.
 
-    python benchmarks/soak.py [--students 30] [--minutes 60] [--think 30] [--seed 0]
+    python -m benchmarks.soak [--students 30] [--minutes 60] [--think 30] [--seed 0]
         [--sample-every 30] [--port N | --url URL [--pid PID]] [--cache-sweep SECONDS]
         [--csv FILE] [--own 0.15] [--bad-input 0] [--timeout 300]
 
@@ -56,8 +56,7 @@ from urllib.parse import urlparse
 import numpy as np
 from gradio_client import Client, handle_file
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
+from audiodemo.paths import ASSETS, ROOT
 
 # ---------------------------------------------------------------------------------------------
 # The class: what students do, and how often. Endpoint and parameter names are the app's API
@@ -627,7 +626,7 @@ def report(args, argv: list[str], soak: Soak, ended: float, attached: bool, note
         gradio_version = "?"
     minutes = f"{args.minutes:g} minute" + "s" * (args.minutes != 1)
     out.append(f"### {args.students} students, {minutes}\n")
-    out.append("```bash\n" + shlex.join(["python", "benchmarks/soak.py", *shown]) + "\n```\n")
+    out.append("```bash\n" + shlex.join(["python", "-m", "benchmarks.soak", *shown]) + "\n```\n")
     where = "a server already running (`--url`)" if attached else \
         "`python app.py` started by the script"
     out.append(f"{args.students} students, {minutes} ({ended / 60:.1f} measured),"
