@@ -7,7 +7,9 @@ import json
 import optuna
 import pytest
 
+from audiodemo.paths import RESULTS_ENV
 from audiodemo.search import __main__ as cli
+from audiodemo.search.experiments import load_results
 from audiodemo.search.report import markdown
 from audiodemo.search.spaces import ARCHITECTURES, SEARCHES, scaled, suggest
 from tests.melody_songs import bar_songs
@@ -56,6 +58,15 @@ def test_a_tiny_lstm_search_scores_both_objectives(tmp_path, monkeypatch):
         assert 0 <= t["metrics"]["accuracy"] <= 1 and t["metrics"]["nll"] > 0
         assert 100 <= t["params"]["units"] <= 300 and t["epochs_trained"] in (1, 2)
     assert data["direction"] == "maximize"
+
+
+def test_a_search_writes_where_results_env_points_and_the_tab_reads_it(tmp_path, monkeypatch):
+    songs = bar_songs(40, [60, 62, 64, 65, 67], seed=0, pickup=lambda i, rng: 0)
+    monkeypatch.setattr(cli, "load_songs", lambda data: songs)
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path))  # no --storage, no --out
+    assert cli.main(["lstm", "--trials", "1", "--epochs-scale", "0.02", "--preset", "tiny"]) == 0
+    assert (tmp_path / "search.db").is_file() and (tmp_path / "lstm.json").is_file()
+    assert load_results("lstm")["study"] == "lstm"
 
 
 def test_a_study_refuses_another_search_or_preset(tmp_path, fake_fsdd, capsys):
