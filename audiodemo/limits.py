@@ -28,10 +28,13 @@ def griffin_lim_samples(cfg: SpectrogramConfig, n_iter: int, runs: int = 1) -> i
     if n_iter <= 0:
         return sys.maxsize
     frames = GRIFFIN_LIM_CELL_ITERATIONS // (cfg.n_freqs * n_iter * runs)
-    return max(frames * cfg.hop_length - 1, 0)  # 1 + samples // hop frames: `frames`
+    # the sound ends at the last frame's centre: past it, at a hop of half the frame, the
+    # window's tail is too small for the inverse STFT (torch: "window overlap add min")
+    return max(frames - 1, 0) * cfg.hop_length
 
 
 def griffin_lim_iterations(cfg: SpectrogramConfig, samples: int, runs: int = 1) -> int:
-    """The most iterations `runs` Griffin-Lim runs may take on `samples` of sound."""
-    frames = 1 + samples // cfg.hop_length
+    """The most iterations `runs` Griffin-Lim runs may take on `samples` of sound (so that
+    `griffin_lim_samples` gives at least `samples` back)."""
+    frames = 1 + -(-samples // cfg.hop_length)
     return GRIFFIN_LIM_CELL_ITERATIONS // (cfg.n_freqs * frames * runs)

@@ -16,7 +16,7 @@ from audiodemo import limits
 from audiodemo.audio import save_wav
 from audiodemo.ui import spectrogram_tab
 from audiodemo.ui.common import example
-from tests.conftest import tone
+from tests.conftest import played, tone
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 30_000
@@ -81,6 +81,14 @@ def test_a_rebuild_the_budget_cannot_cover_is_refused_at_once_with_what_fits(n_f
     most = int(re.search(r"at most ([0-9]+) iterations", str(refused.value)).group(1))
     *_, answer = spectrogram_tab.rebuild(example("chirp.wav"), n_fft, hop, "hann", most, "plain")
     assert f"{most} iterations" in answer[-1]  # what it offered runs
+
+
+@pytest.mark.parametrize("n_fft", ["512", "4096"])
+def test_a_sound_cut_by_the_budget_ends_where_the_inverse_stft_reaches(long_sound, n_fft):
+    hop = int(n_fft) // 2  # the longest hop the panel takes: the thinnest window tails
+    *_, (_, rebuilt, _, text) = spectrogram_tab.rebuild(long_sound, n_fft, hop, "hann", 200,
+                                                        "fast")
+    assert "Only the first" in text and played(rebuilt)[1].size > 0
 
 
 def test_a_short_sound_the_budget_covers_is_rebuilt_whole(monkeypatch, tmp_path):
