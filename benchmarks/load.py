@@ -32,7 +32,7 @@ from app import MAX_QUEUE
 from audiodemo.paths import ASSETS, ROOT
 
 REQUESTS = {  # endpoint -> arguments, a mix of light and heavy
-    "/spectrogram": lambda: (handle_file(str(ASSETS / "digit_7_jackson.wav")), 512, 128,
+    "/spectrogram": lambda: (handle_file(str(ASSETS / "digit_7_jackson.wav")), "512", 128,
                              "hann", "mel", True, 80, "magma"),
     "/denoise": lambda: (handle_file(str(ASSETS / "digits_31415_theo.wav")), "white", 5,
                          "Ours: U-Net mask", "Noisy phase", 1.0, 0),

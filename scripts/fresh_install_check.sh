@@ -25,7 +25,7 @@ for _ in range(180):
         time.sleep(1)
 else:
     sys.exit("the app from requirements.txt alone did not start")
-*_, text = client.predict(handle_file("assets/chirp.wav"), 512, 256, "hann", "log", True, 80,
+*_, text = client.predict(handle_file("assets/chirp.wav"), "512", 256, "hann", "log", True, 80,
                           "magma", api_name="/spectrogram")
 assert "Δf" in text, text
 print("fresh install: the app answered /spectrogram:", text.split(".")[0])
