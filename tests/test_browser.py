@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
+from audiodemo.audio import save_wav
 from audiodemo.ui.common import example
+from audiodemo.ui.denoise_tab import NO_NOISE
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TIMEOUT = 30_000
@@ -51,6 +54,25 @@ def test_a_broken_upload_shows_a_message(page: Page, app_url, tmp_path):
     open_tab(page, app_url, "Spectrogram")
     page.locator("input[type=file]").first.set_input_files(str(bad))
     expect(page.get_by_text("Could not read 'broken.wav'").first).to_be_visible(timeout=TIMEOUT)
+
+
+def test_a_failed_request_leaves_no_old_answer_and_states_the_limits(page: Page, app_url,
+                                                                     tmp_path):
+    silence = tmp_path / "silence.wav"
+    save_wav(silence, np.zeros(8000, np.float32), 8000)
+    open_tab(page, app_url, "Denoise")
+    expect(page.get_by_text("up to 20 MB; a longer sound than 30 s is cut").first).to_be_visible()
+    page.locator("#denoise input[type=file]").first.set_input_files(str(silence))
+    page.get_by_label("Add noise").click()
+    page.get_by_role("option", name=NO_NOISE).click()
+    page.get_by_role("button", name="Denoise", exact=True).click()
+    expect(page.get_by_text("No clean reference, so no scores")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label("Add noise").click()
+    page.get_by_role("option", name="white").click()
+    page.get_by_role("button", name="Denoise", exact=True).click()  # silence has no SNR
+    expect(page.get_by_text("Cannot set an SNR on silent audio").first).to_be_visible(
+        timeout=TIMEOUT)
+    expect(page.get_by_text("No clean reference, so no scores")).to_have_count(0, timeout=TIMEOUT)
 
 
 def test_denoise_tab_adds_noise_denoises_and_shows_both_players(page: Page, app_url):

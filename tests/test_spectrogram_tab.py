@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from audiodemo.audio import save_wav
-from audiodemo.ui.common import example
+from audiodemo.ui.common import ERROR_SECONDS, example
 from audiodemo.ui.spectrogram_tab import EXAMPLES, analyse
 from audiodemo.ui.spectrogram_tab import rebuild as rebuild_steps
 from tests.conftest import played, tone
@@ -43,11 +43,12 @@ def test_analyse_without_audio_asks_for_a_sound():
     ].startswith("Upload")
 
 
-def test_analyse_shows_bad_input_as_a_message(tmp_path):
+def test_analyse_shows_bad_input_as_a_message_that_fades(tmp_path):
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"RIFF....garbage")
-    with pytest.raises(gr.Error, match="Could not read 'bad.wav'"):
+    with pytest.raises(gr.Error, match="Could not read 'bad.wav'") as shown:
         analyse(str(bad), **DEFAULTS, scale="linear", in_db=True, db_range=80, cmap="magma")
+    assert shown.value.duration == ERROR_SECONDS  # not until closed: toasts must not pile up
 
 
 def test_analyse_shows_a_hop_longer_than_the_frame_as_a_message():
