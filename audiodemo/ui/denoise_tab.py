@@ -58,7 +58,8 @@ recording is known when the noise is added here, the app scores each result: **S
 (dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
 intelligibility). Try Griffin-Lim reconstruction to hear what throwing phase away costs.
 Noise is mixed at 22.05 kHz, the same mix for every model, and every score is taken at 8 kHz
-(narrow-band PESQ), where every model has its band, so models compare on equal terms.
+(narrow-band PESQ), where every model has its band, so models compare on equal terms (noise
+above 4 kHz is not counted there: a white-noise mix scores above the SNR it was mixed at).
 """
 
 
