@@ -119,15 +119,16 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     guess = f", about {SPEED[key] * duration:.0f} s" if key in SPEED else ""
     progress(0.1, desc=f"{model}: denoising {duration:.1f} s{guess}")
     start = time.perf_counter()
-    out = denoiser(wave, in_rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
+    heard = resampled(wave, in_rate, rate)  # what the model hears, once for it and the picture
+    out = denoiser(heard, rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
     seconds = time.perf_counter() - start
     progress(0.7, desc="scoring and drawing")
     cfg = denoiser.checkpoint.spectrogram
     waves = {"clean": resampled(clean, in_rate, rate)} if clean is not None else {}
-    waves.update({"noisy": resampled(wave, in_rate, rate), f"denoised ({model})": out})
+    waves.update({"noisy": heard, f"denoised ({model})": out})
     figure = comparison_figure(shared_db_views(waves, cfg))
     report = (f"**{model}** works at **{rate} Hz** (the noisy input was resampled to it); "
-              f"{len(wave) / in_rate:.1f} s denoised in {seconds:.2f} s on this CPU.{note} "
+              f"{duration:.1f} s denoised in {seconds:.2f} s on this CPU.{note} "
               f"{cut}\n\n")
     report += (_metrics_table(clean, wave, out, rate) if clean is not None else
                "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
