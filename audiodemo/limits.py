@@ -15,9 +15,9 @@ UPLOAD_MB = 20  # the server answers HTTP 413 above this
 SPECTROGRAM_SECONDS = 60.0
 DENOISE_SECONDS = 30.0
 PHASE_SECONDS = 10.0  # the most of a sound the phase panel rebuilds
-# STFT cells times Griffin-Lim iterations, over every run of one request: about 35 ns each
-# on a free core here (40 M took 1.3-1.4 s, two such requests at once 1.7-1.8 s), up to 4
-# times that on a loaded machine: so 3-5 s, 10 s at worst
+# STFT cells times Griffin-Lim iterations, over every run of one request. Measured (the
+# dearest rebuilds): 40 M took 1.3-1.4 s alone, 1.7-1.8 s two at once; 120 M 2.6-3.2 s
+# alone, 4.3-5.2 s two at once
 GRIFFIN_LIM_CELL_ITERATIONS = 120_000_000
 MIN_REBUILD_SECONDS = 0.5  # a shorter excerpt says nothing to the ear: refuse instead
 
@@ -38,3 +38,19 @@ def griffin_lim_iterations(cfg: SpectrogramConfig, samples: int, runs: int = 1) 
     `griffin_lim_samples` gives at least `samples` back)."""
     frames = 1 + -(-samples // cfg.hop_length)
     return GRIFFIN_LIM_CELL_ITERATIONS // (cfg.n_freqs * frames * runs)
+
+
+def griffin_lim_excerpt(cfg: SpectrogramConfig, n_iter: int, available: int,
+                        runs: int = 1) -> int:
+    """How many of a sound's `available` samples `runs` runs of `n_iter` iterations may
+    rebuild: all that fit the budget; `ValueError`, naming the most iterations that would
+    fit, where that leaves less than `MIN_REBUILD_SECONDS` (or the whole of a shorter sound)."""
+    fits = min(available, griffin_lim_samples(cfg, n_iter, runs))
+    needed = min(available, int(MIN_REBUILD_SECONDS * cfg.sample_rate))
+    if fits < needed:
+        most = griffin_lim_iterations(cfg, needed, runs)
+        raise ValueError(
+            f"{n_iter} iterations at frame {cfg.n_fft}, hop {cfg.hop_length} would take more "
+            f"than the ~10 s a request may here, even on {needed / cfg.sample_rate:.2g} s of "
+            f"sound: choose at most {most} iterations, a longer hop or a shorter frame.")
+    return fits

@@ -83,21 +83,6 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap):
     )
 
 
-def _excerpt_samples(cfg: SpectrogramConfig, n_iter: int, available: int) -> int:
-    """How many of a sound's `available` samples the phase panel rebuilds: all that both
-    methods' iterations may cost within the limit; `ValueError` where that leaves less than
-    `MIN_REBUILD_SECONDS` (or the whole of a shorter sound) to hear."""
-    fits = min(available, limits.griffin_lim_samples(cfg, n_iter, len(METHODS)))
-    needed = min(available, int(limits.MIN_REBUILD_SECONDS * cfg.sample_rate))
-    if fits < needed:
-        most = limits.griffin_lim_iterations(cfg, needed, len(METHODS))
-        raise ValueError(
-            f"{n_iter} iterations at frame {cfg.n_fft}, hop {cfg.hop_length} would take more "
-            f"than the ~10 s a request may here, even on {needed / cfg.sample_rate:.2g} s of "
-            f"sound: choose at most {most} iterations, a longer hop or a shorter frame.")
-    return fits
-
-
 @user_errors
 def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progress()):
     """Original and Griffin-Lim players, convergence plot and a summary for a sound file.
@@ -112,7 +97,7 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progre
     full, sr, cut = sound_in(audio, None, limits.PHASE_SECONDS)
     cfg = _config(sr, n_fft, hop_length, window)
     cfg.check_invertible()
-    wave = full[: _excerpt_samples(cfg, n_iter, len(full))]
+    wave = full[: limits.griffin_lim_excerpt(cfg, n_iter, len(full), len(METHODS))]
     mag = stft(torch.from_numpy(wave), cfg).abs()
     results, started, reported = {}, time.perf_counter(), 0.0
     total = max(1, n_iter * len(METHODS))
