@@ -41,9 +41,7 @@ def load_audio(
     Raises:
         ValueError: unreadable, empty, too long, non-finite, or an implausible sample rate.
     """
-    wave, rate, cut = load_excerpt(source, sample_rate, max_seconds)
-    if cut is not None:
-        _check_duration(cut, max_seconds)
+    wave, rate, _ = _load(source, sample_rate, max_seconds, refuse=True)
     return wave, rate
 
 
@@ -61,15 +59,24 @@ def load_excerpt(
     Raises:
         ValueError: unreadable, empty, non-finite, or an implausible sample rate.
     """
+    return _load(source, sample_rate, max_seconds, refuse=False)
+
+
+def _load(source: AudioSource, sample_rate: int | None, max_seconds: float,
+          refuse: bool) -> tuple[np.ndarray, int, float | None]:
+    """`load_excerpt`, or with `refuse` `load_audio`: too long is refused before decoding
+    where the length is known (a file's header, an array's shape)."""
     if isinstance(source, tuple):
         rate, samples = source
         samples = np.asarray(samples)
         _check_rate(rate)
         keep = int(max_seconds * rate)
         cut = samples.shape[0] / rate if samples.shape[0] > keep else None
+        if refuse and cut is not None:
+            _check_duration(cut, max_seconds)
         wave = _to_float(samples[:keep])
     else:
-        wave, rate, cut = _read_file(Path(source), max_seconds)
+        wave, rate, cut = _read_file(Path(source), max_seconds, refuse)
     if not np.all(np.isfinite(wave)):  # before mixing, where +inf and -inf would make NaN
         raise ValueError("The audio contains NaN or infinite samples.")
     wave = _downmix(wave)
@@ -82,9 +89,11 @@ def load_excerpt(
     return wave.astype(np.float32, copy=False), int(rate), cut
 
 
-def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int, float | None]:
+def _read_file(path: Path, max_seconds: float,
+               refuse: bool) -> tuple[np.ndarray, int, float | None]:
     """Decode at most the first `max_seconds` of a file after checking it exists and is
-    audio; also its duration where it was longer (see `load_excerpt`)."""
+    audio; also its duration where it was longer (see `load_excerpt`). With `refuse`, a file
+    too long is refused instead, from its header where that gives the length."""
     if not path.is_file():
         raise ValueError(f"No audio file at {path.name!r}.")
     if path.stat().st_size == 0:
@@ -95,6 +104,8 @@ def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int, float |
         raise ValueError(f"Could not read {path.name!r}: not a {FORMATS} file "
                          f"({_without_path(err, path)}).") from None
     _check_rate(info.samplerate)
+    if refuse and info.frames > 0:  # MP3 and some OGG files report no length before decoding
+        _check_duration(info.frames / info.samplerate, max_seconds)
     keep = int(max_seconds * info.samplerate)
     try:  # one sample more than kept tells a file without a length that it went on
         wave, rate = sf.read(str(path), frames=keep + 1, dtype="float32", always_2d=True)
@@ -103,8 +114,10 @@ def _read_file(path: Path, max_seconds: float) -> tuple[np.ndarray, int, float |
                          f"({_without_path(err, path)}).") from None
     if wave.shape[0] <= keep:
         return wave, rate, None
-    # MP3 and some OGG files report no length before decoding
-    return wave[:keep], rate, info.frames / rate if info.frames > keep else float("inf")
+    cut = info.frames / rate if info.frames > keep else float("inf")
+    if refuse:
+        _check_duration(cut, max_seconds)
+    return wave[:keep], rate, cut
 
 
 def _without_path(err: Exception, path: Path) -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from audiodemo import audio
 from audiodemo.audio import load_audio, save_wav, to_int16
 from tests.conftest import tone
 
@@ -115,10 +116,12 @@ def test_empty_tuple_is_refused():
         load_audio((16000, np.zeros(0, np.int16)))
 
 
-def test_too_long_file_is_refused_before_decoding(tmp_path):
+def test_too_long_file_is_refused_before_decoding(tmp_path, monkeypatch):
     path = write(tmp_path / "long.wav", np.zeros(8000 * 5, np.float32), 8000, 1)
-    with pytest.raises(ValueError, match="5.0 s long; the limit is 4 s"):
-        load_audio(path, max_seconds=4)
+    with monkeypatch.context() as m:
+        m.setattr(audio.sf, "read", lambda *a, **k: pytest.fail("decoded a refused file"))
+        with pytest.raises(ValueError, match="5.0 s long; the limit is 4 s"):
+            load_audio(path, max_seconds=4)
     assert len(load_audio(path, max_seconds=6)[0]) == 40000
 
 
