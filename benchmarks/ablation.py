@@ -26,9 +26,9 @@ from pathlib import Path
 import torch
 
 from audiodemo import fsdd
-from audiodemo import train as training
 from audiodemo.denoise.denoiser import Denoiser
 from audiodemo.paths import FSDD_ENV
+from audiodemo.train import train
 from benchmarks.denoise import as_system, baselines, digit_strings, markdown, score
 
 VARIANTS = {
@@ -60,14 +60,10 @@ def main(argv=None) -> None:
         path = out_dir / f"{slug(name)}-e{args.epochs}-s{args.seed}.pt"
         if not path.exists():
             start = time.time()
-            argv = ["unet", "--preset", "default", "--epochs", str(args.epochs), "--quiet",
-                    "--seed", str(args.seed), "--threads", str(args.threads), "--out", str(path)]
-            if args.data:
-                argv += ["--data", args.data]
-            for item in overrides:
-                argv += ["--set", item]
-            print(f"# training {name}: {' '.join(argv)}", file=sys.stderr, flush=True)
-            training.train(training.parse_args(argv))
+            settings = [f"epochs={args.epochs}", *overrides]
+            print(f"# training {name}: {' '.join(settings)}", file=sys.stderr, flush=True)
+            train("unet", "default", out=path, data=args.data, settings=settings,
+                  seed=args.seed, threads=args.threads, quiet=True)
             minutes[name] = (time.time() - start) / 60
         systems[name] = as_system(Denoiser.from_checkpoint(path))
     strings = digit_strings(fsdd.list_recordings(args.data), "theo", args.strings)

@@ -39,8 +39,8 @@ from audiodemo.melody.figures import CopyIndex, melody_figures
 from audiodemo.melody.generate import CANDIDATES, continue_melody
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.ngram import AlwaysHold, NGram
-from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
+from audiodemo.train import train as train_model
 
 VOCAB = Vocabulary.default()
 ORDERS = (6, 12)
@@ -87,8 +87,8 @@ def scores_by_seed(songs, checkpoint, seeds, preset_name, trained: Path | None) 
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 start = time.time()
-                train_melody(train, val, get_preset(preset_name), Path(tmp) / "m.pt", seed,
-                             quiet=True)
+                train_model("melody", preset_name, out=Path(tmp) / "m.pt",
+                            data=(train, val), seed=seed, quiet=True)
                 minutes = (time.time() - start) / 60
                 model = load_melody(Path(tmp) / "m.pt")
             print(row(f"LSTM `{preset_name}`, trained here ({minutes:.1f} min)",
@@ -176,7 +176,7 @@ def main(argv=None) -> None:
     p.add_argument("--train-preset", default="default")
     p.add_argument("--trained", type=Path, default=None,
                    help="a folder of melody-seedN.pt checkpoints for the other split seeds "
-                        "(python -m audiodemo.melody train --seed N --out ...); missing ones "
+                        "(python -m audiodemo.train melody --seed N --out ...); missing ones "
                         "are trained here")
     p.add_argument("--melodies", type=int, default=100, help="generated per row")
     p.add_argument("--only-generated", action="store_true",

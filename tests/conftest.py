@@ -117,12 +117,12 @@ def fake_fsdd(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_checkpoints(fake_fsdd, tmp_path_factory) -> dict[str, Path]:
     """One tiny trained checkpoint per model kind, made once per test session."""
-    from audiodemo import train
+    from audiodemo.train.__main__ import main
 
     out = tmp_path_factory.mktemp("checkpoints")
     paths = {}
     for kind in ["dcae", "vae", "unet"]:
         paths[kind] = out / f"{kind}.pt"
-        train.main([kind, "--data", str(fake_fsdd), "--preset", "tiny", "--out",
-                    str(paths[kind]), "--quiet"])
+        main([kind, "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(paths[kind]),
+              "--quiet"])
     return paths

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from audiodemo import train
 from audiodemo.checkpoint import load_checkpoint
 from audiodemo.fsdd import list_recordings
 from audiodemo.latent import __main__ as latent_cli
 from audiodemo.latent import codes as latent
+from audiodemo.train import train
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,7 @@ def latent_checkpoints(fake_fsdd, tmp_path_factory) -> dict:
     paths = {}
     for kind in ("dcae", "vae"):
         paths[kind] = out / f"{kind}.pt"
-        train.main([kind, "--data", str(fake_fsdd), "--preset", "latent_tiny", "--out",
-                    str(paths[kind]), "--quiet"])
+        train(kind, "latent_tiny", out=paths[kind], data=fake_fsdd, quiet=True)
     return paths
 
 

@@ -24,7 +24,7 @@ SEED = ["60", "_", "62", "_", "64", "_", "65", "_"]
 @pytest.fixture(scope="module")
 def model() -> MelodyModel:
     torch.manual_seed(0)
-    return MelodyModel(MelodyLSTM(MelodyConfig(hidden=8), len(VOCAB)).eval(), VOCAB, {})
+    return MelodyModel(MelodyLSTM(MelodyConfig(hidden=8)).eval(), VOCAB, {})
 
 
 def test_the_same_random_seed_gives_the_same_melody(model):

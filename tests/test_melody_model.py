@@ -9,11 +9,12 @@ import pytest
 import torch
 
 from audiodemo.melody import __main__ as cli
+from audiodemo.melody import train as melody_train
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
 from audiodemo.melody.model import MAX_AGE, MelodyConfig, MelodyLSTM, load_melody
-from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
+from audiodemo.train import train
 from tests.melody_songs import bar_songs
 
 VOCAB = Vocabulary.default()
@@ -25,7 +26,7 @@ def _songs(count: int) -> list[Song]:
 
 
 def test_lookback_inputs_show_the_symbols_one_and_two_bars_back_and_the_beat():
-    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16), len(VOCAB))
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16))
     ids = torch.tensor([[0, 5, 6, 7, 8, 9, 10]])  # the end symbol, then six symbols
     x = net.features(ids, torch.tensor([2]), torch.tensor([1]))  # bars of 2, 1 into the bar
     v = len(VOCAB)
@@ -41,31 +42,32 @@ def test_lookback_inputs_show_the_symbols_one_and_two_bars_back_and_the_beat():
 
 def test_a_tiny_training_writes_a_loadable_checkpoint_that_scores(tmp_path):
     songs = _songs(40)
-    train, val, _ = split_songs(songs)
+    train_songs, val, _ = split_songs(songs)
     out = tmp_path / "melody.pt"
-    rows = train_melody(train, val, get_preset("tiny"), out, record={"command": "test"},
-                        quiet=True)
-    assert len(rows) == 1 and np.isfinite(rows[0]["val_nll"])
+    rows = train("melody", "tiny", out=out, data=(train_songs, val), quiet=True)
+    assert len(rows) == 1 and np.isfinite(rows[0]["val_loss"])
     model = load_melody(out)
-    assert model.vocab == VOCAB and model.training["command"] == "test"
+    assert model.vocab == VOCAB and model.training["command"].startswith(
+        "python -m audiodemo.train melody --preset tiny --out")
     probs = model.distributions([0, *VOCAB.encode(songs[0].symbols)], songs[0])
     np.testing.assert_allclose(probs.sum(-1), 1.0, rtol=1e-6)
     assert out.with_suffix(".csv").is_file()
 
 
-def test_melody_checkpoints_refuse_anything_else(tmp_path):
-    torch.save({"format_version": 1, "kind": "unet"}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="not a melody checkpoint"):
-        load_melody(tmp_path / "other.pt")
+def test_melody_checkpoints_refuse_anything_else(tiny_checkpoints):
+    with pytest.raises(ValueError, match="holds a unet model"):
+        load_melody(tiny_checkpoints["unet"])
 
 
 def test_the_cli_trains_and_prints_json_scores(tmp_path, monkeypatch, capsys):
     songs = _songs(40)
     monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    monkeypatch.setattr(melody_train, "load_songs", lambda source: songs)
     out = tmp_path / "m.pt"
     assert cli.main(["train", "--data", "fake", "--preset", "tiny", "--out", str(out),
                      "--quiet"]) == 0
-    assert load_melody(out).training["command"].endswith("--out m.pt --quiet")
+    assert load_melody(out).training["command"] == (
+        "python -m audiodemo.train melody --preset tiny --data fake --out .../m.pt")
     capsys.readouterr()
     assert cli.main(["evaluate", "--data", "fake", "--checkpoint", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -77,12 +79,11 @@ def test_the_cli_trains_and_prints_json_scores(tmp_path, monkeypatch, capsys):
 def test_the_cli_reports_a_missing_checkpoint(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "load_songs", lambda source: _songs(10))
     assert cli.main(["evaluate", "--checkpoint", str(tmp_path / "none.pt")]) == 2
-    assert "Cannot load melody checkpoint" in capsys.readouterr().err
+    assert "Cannot load checkpoint 'none.pt'" in capsys.readouterr().err
 
 
 def test_context_inputs_show_the_sounding_pitch_its_age_and_repeated_bars():
-    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, lookback=False, context=True),
-                     len(VOCAB))
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, lookback=False, context=True))
     h = 1  # the hold
     ids = torch.tensor([[0, 5, h, 6, h, h, 6, h, h]])  # bars of 3: [5 _ 6] [_ _ 6] [_ _]
     x = net.features(ids, torch.tensor([3]), torch.tensor([0]))
@@ -98,7 +99,7 @@ def test_context_inputs_show_the_sounding_pitch_its_age_and_repeated_bars():
 
 
 def test_the_age_of_a_long_note_is_counted_up_to_its_cap():
-    net = MelodyLSTM(MelodyConfig(hidden=4, lookback=False, context=True), len(VOCAB))
+    net = MelodyLSTM(MelodyConfig(hidden=4, lookback=False, context=True))
     ids = torch.tensor([[0, 5] + [1] * (MAX_AGE + 5)])
     age = net.features(ids, torch.tensor([16]), torch.tensor([0]))[0, :, 2 * len(VOCAB):]
     assert age[:, :MAX_AGE].argmax(-1)[-1] == MAX_AGE - 1
@@ -106,7 +107,7 @@ def test_the_age_of_a_long_note_is_counted_up_to_its_cap():
 
 @pytest.mark.parametrize("context", [False, True])
 def test_step_features_equal_the_batch_features(context):
-    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, context=context), len(VOCAB))
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, context=context))
     ids = [0, 5, 1, 7, 1, 1, 10, 5, 1, 7, 1]
     full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]))
     for t in range(1, len(ids) + 1):
@@ -120,6 +121,7 @@ def test_the_cli_generates_numbered_midi_and_musicxml(tmp_path, monkeypatch, cap
 
     songs = _songs(40)
     monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    monkeypatch.setattr(melody_train, "load_songs", lambda source: songs)
     ckpt = tmp_path / "m.pt"
     cli.main(["train", "--data", "fake", "--preset", "tiny", "--out", str(ckpt), "--quiet"])
     code = cli.main(["generate", "--seed", "60 _ D4 _ 64 _ r _", "--bars", "2", "--key", "G",
@@ -141,6 +143,7 @@ def test_the_cli_generates_numbered_midi_and_musicxml(tmp_path, monkeypatch, cap
 def test_the_cli_refuses_to_score_training_songs_as_test_songs(tmp_path, monkeypatch, capsys):
     songs = _songs(40)
     monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    monkeypatch.setattr(melody_train, "load_songs", lambda source: songs)
     out = tmp_path / "m.pt"
     cli.main(["train", "--data", "fake", "--preset", "tiny", "--out", str(out), "--quiet",
               "--seed", "3"])
@@ -152,12 +155,12 @@ def test_the_cli_refuses_to_score_training_songs_as_test_songs(tmp_path, monkeyp
 
 def test_training_without_validation_songs_says_so(tmp_path):
     with pytest.raises(ValueError, match="songs to train and validate on"):
-        train_melody(_songs(5), [], get_preset("tiny"), tmp_path / "m.pt", quiet=True)
+        train("melody", "tiny", out=tmp_path / "m.pt", data=(_songs(5), []), quiet=True)
 
 
 def test_lookbacks_reach_as_many_bars_back_as_configured():
     config = MelodyConfig(hidden=4, max_bar=16, lookback_bars=(1, 4))
-    net = MelodyLSTM(config, len(VOCAB))
+    net = MelodyLSTM(config)
     ids = torch.tensor([[0, *range(5, 15)]])  # the end symbol, then ten symbols
     x = net.features(ids, torch.tensor([2]), torch.tensor([0]))
     v = len(VOCAB)
@@ -168,10 +171,7 @@ def test_lookbacks_reach_as_many_bars_back_as_configured():
 
 
 def test_a_checkpoint_keeps_the_lookback_bars(tmp_path):
-    songs = _songs(12)
-    train, val, _ = split_songs(songs)
-    preset = get_preset("tiny")
-    preset["config"] = dict(preset["config"], lookback_bars=(1, 2, 4), context=True)
-    train_melody(train, val, preset, tmp_path / "m.pt", quiet=True)
+    train("melody", "tiny", out=tmp_path / "m.pt", data=split_songs(_songs(12))[:2],
+          settings={"model.lookback_bars": (1, 2, 4), "model.context": True}, quiet=True)
     model = load_melody(tmp_path / "m.pt")
     assert model.net.config.lookback_bars == (1, 2, 4) and model.net.config.context

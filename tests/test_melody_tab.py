@@ -10,8 +10,8 @@ from audiodemo.melody.bundle import MelodyBundle, make_bundle, opening
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
 from audiodemo.melody.model import load_melody
-from audiodemo.melody.train import get_preset, train_melody
 from audiodemo.melody.vocab import Vocabulary
+from audiodemo.train import train
 from audiodemo.ui import melody_tab
 from tests.conftest import played
 from tests.melody_songs import bar_songs
@@ -27,8 +27,7 @@ def _songs(count: int) -> list[Song]:
 def tiny(tmp_path_factory):
     songs = _songs(40)
     folder = tmp_path_factory.mktemp("melody")
-    train, val, _ = split_songs(songs)
-    train_melody(train, val, get_preset("tiny"), folder / "melody.pt", quiet=True)
+    train("melody", "tiny", out=folder / "melody.pt", data=split_songs(songs)[:2], quiet=True)
     make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
     return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
 

@@ -1,4 +1,5 @@
-"""A one-epoch tiny training per model writes a checkpoint that loads and records its making."""
+"""The train module: a one-epoch tiny training per model writes a checkpoint that loads and
+records its making; presets, settings, starting weights, resuming, shipped files kept safe."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from audiodemo import train
+from audiodemo import fsdd
 from audiodemo.checkpoint import load_checkpoint
+from audiodemo.denoise import training
 from audiodemo.denoise.denoiser import Denoiser
-from audiodemo.denoise.presets import get_preset
+from audiodemo.train import apply_overrides, get_preset, initial_weights, loop, train
+from audiodemo.train.__main__ import main
 
 
 @pytest.mark.parametrize("kind", ["dcae", "vae", "unet"])
@@ -31,14 +34,12 @@ def test_tiny_training_writes_a_loadable_checkpoint_log_and_curve(kind, tiny_che
 
 
 def test_held_out_speaker_is_never_trained_on(fake_fsdd, tmp_path):
-    args = train.parse_args(["unet", "--data", str(fake_fsdd), "--preset", "tiny",
-                             "--held-out-speaker", "bob"])
-    clean, val = train.load_data(args, get_preset("unet", "tiny"))
+    clean, val = training.load_data(fake_fsdd, get_preset("unet", "tiny"), "bob")
     assert clean and val
-    recordings = train.fsdd.list_recordings(fake_fsdd)
-    bob = train.fsdd.load_waves([r for r in recordings if r.speaker == "bob"], 8000)
+    recordings = fsdd.list_recordings(fake_fsdd)
+    bob = fsdd.load_waves([r for r in recordings if r.speaker == "bob"], 8000)
     assert not any(np.array_equal(b, w) for b in bob for w in clean + val)
-    ann = train.fsdd.load_waves([r for r in recordings if r.speaker == "ann"], 8000)
+    ann = fsdd.load_waves([r for r in recordings if r.speaker == "ann"], 8000)
     assert all(any(np.array_equal(a, w) for a in ann) for w in clean + val)
 
 
@@ -48,7 +49,7 @@ def test_unknown_preset_is_refused_with_the_choices():
 
 
 def test_overrides_reach_the_preset_and_the_model_config():
-    preset = train.apply_overrides(
+    preset = apply_overrides(
         get_preset("unet", "tiny"),
         ["loss=l1", "model.skips=false", "model.channels=(2, 4)", "features=fixed_db"], "unet")
     assert preset["loss"] == "l1" and preset["features"] == "fixed_db"
@@ -59,14 +60,14 @@ def test_overrides_reach_the_preset_and_the_model_config():
 @pytest.mark.parametrize("item", ["bogus=1", "model.width=3", "loss"])
 def test_unknown_overrides_are_refused_with_the_keys(item):
     with pytest.raises(ValueError, match="KEY=VALUE.*model.skips|model.{.*skips"):
-        train.apply_overrides(get_preset("unet", "tiny"), [item], "unet")
+        apply_overrides(get_preset("unet", "tiny"), [item], "unet")
 
 
 def test_a_variant_trains_and_denoises(fake_fsdd, tmp_path):
     out = tmp_path / "variant.pt"
-    train.main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(out),
-                "--quiet", "--set", "features=fixed_db", "--set", "model.skips=false",
-                "--set", "loss=mse_db"])
+    main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(out),
+          "--quiet", "--set", "features=fixed_db", "--set", "model.skips=false",
+          "--set", "loss=mse_db"])
     loaded = load_checkpoint(out)
     assert loaded.preprocessing["features"] == "fixed_db"
     assert loaded.model.config.skips is False
@@ -78,27 +79,82 @@ def test_a_variant_trains_and_denoises(fake_fsdd, tmp_path):
 
 def test_training_starts_from_a_checkpoint_of_the_same_model(fake_fsdd, tiny_checkpoints, tmp_path):
     start = load_checkpoint(tiny_checkpoints["unet"])
-    model = train.initial_weights(str(tiny_checkpoints["unet"]), "unet",
-                                  get_preset("unet", "tiny"))
+    model = training.DenoiserTask("unet", get_preset("unet", "tiny"), fake_fsdd).model
+    initial_weights(str(tiny_checkpoints["unet"]), "unet", model)
     for a, b in zip(model.state_dict().values(), start.model.state_dict().values(), strict=True):
         assert torch.equal(a, b)
-    wider = train.apply_overrides(get_preset("unet", "tiny"), ["model.channels=(8, 16)"], "unet")
+    wider = apply_overrides(get_preset("unet", "tiny"), ["model.channels=(8, 16)"], "unet")
     with pytest.raises(ValueError, match="different model"):
-        train.initial_weights(str(tiny_checkpoints["unet"]), "unet", wider)
+        initial_weights(str(tiny_checkpoints["unet"]), "unet",
+                        training.DenoiserTask("unet", wider, fake_fsdd).model)
     out = tmp_path / "tuned.pt"
-    train.main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(out),
-                "--quiet", "--init", str(tiny_checkpoints["unet"])])
+    main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(out),
+          "--quiet", "--init", str(tiny_checkpoints["unet"])])
     assert load_checkpoint(out).training["initialised_from"] == "unet.pt"
 
 
 def test_bad_settings_end_the_cli_with_one_line(capsys):
     with pytest.raises(SystemExit, match="error: --set wants KEY=VALUE"):
-        train.main(["unet", "--preset", "tiny", "--set", "nonsense"])
+        main(["unet", "--preset", "tiny", "--out", "x.pt", "--set", "nonsense"])
 
 
 def test_a_run_without_a_finite_validation_loss_says_so(fake_fsdd, tmp_path, monkeypatch):
-    monkeypatch.setattr(train, "evaluate", lambda *a: {"loss": float("nan")})
+    monkeypatch.setattr(training.DenoiserTask, "validate", lambda self: {"loss": float("nan")})
     with pytest.raises(SystemExit, match="No epoch reached a finite validation loss"):
-        train.main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out",
-                    str(tmp_path / "nan.pt"), "--quiet"])
+        main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out",
+              str(tmp_path / "nan.pt"), "--quiet"])
     assert not (tmp_path / "nan.pt").exists() and (tmp_path / "nan.csv").exists()
+
+
+@pytest.mark.parametrize("shipped", ["ours", "melody"])
+def test_no_command_replaces_a_shipped_checkpoint_without_overwrite(shipped, fake_fsdd):
+    from audiodemo.paths import CHECKPOINTS
+
+    path = CHECKPOINTS / f"{shipped}.pt"
+    before = path.stat().st_mtime_ns
+    kind = "melody" if shipped == "melody" else "unet"
+    with pytest.raises(SystemExit, match="shipped checkpoint; pass --overwrite"):
+        main([kind, "--preset", "tiny", "--data", str(fake_fsdd), "--out", str(path)])
+    assert path.stat().st_mtime_ns == before
+
+
+def test_out_is_required(capsys):
+    with pytest.raises(SystemExit):
+        main(["unet", "--preset", "tiny"])
+    assert "--out" in capsys.readouterr().err
+
+
+def test_a_resumed_run_ends_as_the_uninterrupted_one(fake_fsdd, tmp_path, monkeypatch):
+    settings = {"epochs": 3}
+    whole = train("unet", "tiny", out=tmp_path / "whole.pt", data=fake_fsdd,
+                  settings=settings, quiet=True)
+    assert not loop.state_path(tmp_path / "whole.pt").exists()  # gone once the run ends
+
+    def stop_after_two(row):
+        if row["epoch"] == 2:
+            raise KeyboardInterrupt  # as a killed run
+
+    with pytest.raises(KeyboardInterrupt):
+        train("unet", "tiny", out=tmp_path / "cut.pt", data=fake_fsdd, settings=settings,
+              quiet=True, on_epoch=stop_after_two)
+    assert loop.state_path(tmp_path / "cut.pt").is_file()
+    resumed = train("unet", "tiny", out=tmp_path / "cut.pt", data=fake_fsdd,
+                    settings=settings, quiet=True, resume=True)
+    assert [r["epoch"] for r in resumed] == [1, 2, 3]
+    for a, b in zip(whole, resumed, strict=True):
+        assert a["val_loss"] == b["val_loss"] and a["train_loss"] == b["train_loss"]
+    weights = [load_checkpoint(tmp_path / f"{n}.pt").model.state_dict() for n in ("whole", "cut")]
+    for a, b in zip(*(w.values() for w in weights), strict=True):
+        assert torch.equal(a, b)
+
+
+def test_resuming_a_different_training_is_refused(fake_fsdd, tmp_path):
+    def stop(row):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train("unet", "tiny", out=tmp_path / "a.pt", data=fake_fsdd, settings={"epochs": 3},
+              quiet=True, on_epoch=stop)
+    with pytest.raises(ValueError, match="state of another training"):
+        train("unet", "tiny", out=tmp_path / "a.pt", data=fake_fsdd, settings={"epochs": 4},
+              quiet=True, resume=True)

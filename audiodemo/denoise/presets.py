@@ -27,8 +27,8 @@ def _paper(variational: bool, tiny: bool) -> dict:
     preset = dict(
         model=model, spectrogram=PAPER_SPEC, features="minmax_db", seconds=0.55, concat=False,
         noise_mix={"white": 1.0}, snr_range=(-5.0, 20.0), gain_db=(0.0, 0.0),
-        epochs=60, steps_per_epoch=None, batch_size=35, lr=0.002, cosine=False, half=True,
-        max_clips=None,
+        epochs=60, steps_per_epoch=None, batch_size=35, lr=0.002, cosine=None, half=True,
+        max_clips=None, clip_norm=5.0,
     )
     if tiny:
         preset.update(model=dict(model, filters=(4, 2), latent_dim=8), epochs=1, max_clips=24,
@@ -49,8 +49,8 @@ def _latent(variational: bool, tiny: bool) -> dict:
     preset = dict(
         model=model, spectrogram=LATENT_SPEC, features="fixed_db", seconds=0.768, concat=False,
         noise_mix={}, snr_range=(0.0, 0.0), gain_db=(0.0, 0.0),
-        epochs=60, steps_per_epoch=None, batch_size=35, lr=0.002, cosine=False, half=False,
-        max_clips=None,
+        epochs=60, steps_per_epoch=None, batch_size=35, lr=0.002, cosine=None, half=False,
+        max_clips=None, clip_norm=5.0,
     )
     if tiny:
         preset.update(model=dict(model, filters=(4, 2)), epochs=1, max_clips=24, batch_size=8)
@@ -62,8 +62,8 @@ def _ours(tiny: bool) -> dict:
         model=dict(n_freqs=129, channels=(16, 32, 64), dilations=(1, 2, 4, 8)),
         spectrogram=OURS_SPEC, features="mask", loss="l1_sisdr", seconds=1.0, concat=True,
         noise_mix=NOISE_MIX, snr_range=(-5.0, 20.0), gain_db=(-25.0, 5.0),
-        epochs=24, steps_per_epoch=100, batch_size=16, lr=0.002, cosine=True, half=False,
-        max_clips=None,
+        epochs=24, steps_per_epoch=100, batch_size=16, lr=0.002, cosine="step", half=False,
+        max_clips=None, clip_norm=5.0,
     )
     if tiny:
         preset.update(model=dict(n_freqs=129, channels=(4, 8), dilations=(1, 2)), epochs=1,
@@ -81,12 +81,3 @@ PRESETS = {
 PRESETS["dcae"]["default"] = PRESETS["dcae"]["paper"]
 PRESETS["vae"]["default"] = PRESETS["vae"]["paper"]
 
-
-def get_preset(kind: str, name: str) -> dict:
-    """A copy of the preset `name` of model `kind`; `ValueError` naming the choices."""
-    if kind not in PRESETS:
-        raise ValueError(f"Unknown model {kind!r}; choose from {sorted(PRESETS)}")
-    if name not in PRESETS[kind]:
-        raise ValueError(f"Model {kind!r} has no preset {name!r}; choose from "
-                         f"{sorted(PRESETS[kind])}")
-    return dict(PRESETS[kind][name])

@@ -1,6 +1,6 @@
 """The melody command line: `python -m audiodemo.melody train|evaluate|generate ...`.
 
-    python -m audiodemo.melody train --data essenFolksong/erk --preset default
+    python -m audiodemo.melody train --data essenFolksong/erk --preset default --out m.pt
     python -m audiodemo.melody evaluate --checkpoint checkpoints/melody.pt --json
     python -m audiodemo.melody generate --seed "60 _ 62 _ 64 _ 65 _" --bars 8 --out tune.mid
     python -m audiodemo.melody bundle --out assets/melody_corpus.npz
@@ -22,11 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from pathlib import Path
-
-import torch
 
 from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
@@ -35,29 +32,19 @@ from audiodemo.melody.generate import KEYS, generate_variations, key_name
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import write_melody
 from audiodemo.melody.symbols import parse_seed
-from audiodemo.melody.train import PRESETS, get_preset, train_melody
+from audiodemo.melody.train import PRESETS
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.paths import CHECKPOINTS
+from audiodemo.train import train
 
 DEFAULT_CHECKPOINT = CHECKPOINTS / "melody.pt"
 
 
 def _train(args) -> int:
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    preset = get_preset(args.preset)
-    if args.epochs:
-        preset["epochs"] = args.epochs
-    songs = load_songs(args.data)
-    train, validation, test = split_songs(songs, args.seed)
-    argv = [a if a != str(args.out) else Path(args.out).name for a in args.argv]
-    record = {"command": "python -m audiodemo.melody " + shlex.join(argv),
-              "data": args.data, "songs": {"train": len(train), "validation": len(validation),
-                                           "test": len(test)}, "preset": args.preset,
-              "split_seed": args.seed}
-    print(f"{len(songs)} songs: {len(train)} train, {len(validation)} validation, "
-          f"{len(test)} test", flush=True)
-    train_melody(train, validation, preset, Path(args.out), args.seed, record, args.quiet)
+    """The same as `python -m audiodemo.train melody ...`."""
+    train("melody", args.preset, out=args.out, data=args.data, seed=args.seed,
+          settings=[f"epochs={args.epochs}"] if args.epochs else [], resume=args.resume,
+          overwrite=args.overwrite, quiet=args.quiet, threads=args.threads)
     return 0
 
 
@@ -118,11 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m audiodemo.melody",
                                 description="Train and score the melody LSTM.")
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train an LSTM on songs split by song")
+    t = sub.add_parser("train", help="train an LSTM on songs split by song (the same as "
+                                     "python -m audiodemo.train melody)")
     t.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
     t.add_argument("--preset", default="default", choices=sorted(PRESETS))
     t.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
-    t.add_argument("--out", default=str(DEFAULT_CHECKPOINT), help="checkpoint to write")
+    t.add_argument("--out", required=True, help="checkpoint to write")
+    t.add_argument("--resume", action="store_true", help="go on from the last epoch's state")
+    t.add_argument("--overwrite", action="store_true", help="allow replacing a shipped file")
     t.add_argument("--seed", type=int, default=0, help="seeds the split, weights and order")
     t.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     t.add_argument("--quiet", action="store_true")

@@ -6,27 +6,21 @@ Lookback RNN gives these, so repeating a bar is one easy step rather than a long
 Output: logits over the vocabulary for the next symbol. Trained with teacher forcing on every
 position of whole songs.
 
-Checkpoint (`torch.load(path, weights_only=True)`): `format_version`, `kind`
-("melody_lstm"), `config`, `vocab` (the symbols in id order), `state_dict`, `training`.
+Checkpoints: `audiodemo.checkpoint`, kind "melody", the vocabulary in its preprocessing.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from audiodemo.checkpoint import save_atomically
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.symbols import HOLD
 from audiodemo.melody.vocab import Vocabulary
-
-FORMAT_VERSION = 1
-KIND = "melody_lstm"
 
 
 @dataclass
@@ -42,6 +36,7 @@ class MelodyConfig:
     dropout: float = 0.0  # on the LSTM's output, in training only
     lookback_bars: tuple[int, ...] = (1, 2)  # how far back the lookbacks and flags look
     embedding: int = 0  # > 0: a linear layer of this width between the inputs and the LSTM
+    vocab_size: int = len(Vocabulary.default())
 
 
 MAX_AGE = 32  # sixteenths since the sounding note began, counted up to this
@@ -51,10 +46,10 @@ HOLD_ID = Vocabulary.default().index[HOLD]
 class MelodyLSTM(nn.Module):
     """`forward(ids, bar_steps, pickup)` -> logits `(B, T, V)` for the symbols after each id."""
 
-    def __init__(self, config: MelodyConfig, vocab_size: int):
+    def __init__(self, config: MelodyConfig):
         super().__init__()
-        self.config, self.vocab_size = config, vocab_size
-        inputs = vocab_size
+        self.config, self.vocab_size = config, config.vocab_size
+        inputs = vocab_size = config.vocab_size
         config.lookback_bars = tuple(config.lookback_bars)  # a list from a checkpoint
         looks = len(config.lookback_bars)
         if config.lookback:
@@ -140,26 +135,13 @@ class MelodyModel:
         return torch.softmax(logits[0].double(), dim=-1).numpy()
 
 
-def save_melody(path: str | os.PathLike, net: MelodyLSTM, vocab: Vocabulary,
-                training: dict) -> None:
-    """Write atomically: a temporary file, then rename."""
-    payload = {"format_version": FORMAT_VERSION, "kind": KIND, "config": asdict(net.config),
-               "vocab": vocab.to_list(), "state_dict": {k: v.detach().clone() for k, v in
-                                                        net.state_dict().items()},
-               "training": dict(training)}
-    save_atomically(payload, path)
-
-
 def load_melody(path: str | os.PathLike) -> MelodyModel:
-    """Rebuild a melody model; `ValueError` for anything that is not one."""
-    try:
-        payload = torch.load(Path(path), map_location="cpu", weights_only=True)
-        if payload.get("format_version") != FORMAT_VERSION or payload.get("kind") != KIND:
-            raise ValueError(f"not a melody checkpoint of format {FORMAT_VERSION}")
-        vocab = Vocabulary(tuple(payload["vocab"]))
-        net = MelodyLSTM(MelodyConfig(**payload["config"]), len(vocab))
-        net.load_state_dict(payload["state_dict"])
-    except Exception as err:  # unpickling refusals, missing keys, wrong shapes
-        raise ValueError(f"Cannot load melody checkpoint {Path(path).name!r}: {err}") from None
-    net.eval()
-    return MelodyModel(net, vocab, dict(payload["training"]))
+    """A melody model from its checkpoint; `ValueError` for anything that is not one."""
+    from audiodemo.checkpoint import load_checkpoint  # the registry imports this module
+
+    checkpoint = load_checkpoint(path)
+    if checkpoint.kind != "melody":
+        raise ValueError(f"Cannot load melody checkpoint {os.path.basename(path)!r}: it holds "
+                         f"a {checkpoint.kind} model")
+    vocab = Vocabulary(tuple(checkpoint.preprocessing["vocab"]))
+    return MelodyModel(checkpoint.model, vocab, checkpoint.training)

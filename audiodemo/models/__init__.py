@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from torch import nn
 
+from audiodemo.melody.model import MelodyConfig, MelodyLSTM
 from audiodemo.models.paper import PaperAEConfig, PaperAutoencoder
 from audiodemo.models.unet import MaskUNet, MaskUNetConfig
 
-MODELS = {
+REGISTRY = {
     "dcae": (PaperAEConfig, PaperAutoencoder),
     "vae": (PaperAEConfig, PaperAutoencoder),
     "unet": (MaskUNetConfig, MaskUNet),
+    "melody": (MelodyConfig, MelodyLSTM),
 }
 
 
 def build_model(kind: str, config: dict) -> nn.Module:
     """A fresh model of `kind` from a plain config dict."""
-    if kind not in MODELS:
-        raise ValueError(f"Unknown model kind {kind!r}; known: {sorted(MODELS)}")
-    config_cls, model_cls = MODELS[kind]
+    if kind not in REGISTRY:
+        raise ValueError(f"Unknown model kind {kind!r}; known: {sorted(REGISTRY)}")
+    config_cls, model_cls = REGISTRY[kind]
     return model_cls(config_cls(**config))

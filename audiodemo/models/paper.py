@@ -13,7 +13,7 @@ Shapes: input and output `(B, 1, F, N)`, latent `(B, latent_dim)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -31,7 +31,6 @@ class PaperAEConfig:
     latent_dim: int = 64
     alpha: float = 50000.0  # VAE reconstruction weight of eq. 2 (unused by the DCAE)
     variational: bool = False
-    notes: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.filters, self.kernels, self.strides = (

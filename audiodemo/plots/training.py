@@ -6,14 +6,12 @@ import math
 
 from matplotlib.figure import Figure
 
-LOG_COLUMNS = [("train_loss", "val_loss"), ("train_nll", "val_nll")]  # denoisers; melody
-
 
 def loss_curve_figure(rows: list[dict], title: str) -> Figure:
     """Training and validation loss per epoch of a training log's rows (numbers, or their
-    text as read back from the CSV): the denoisers' `*_loss` columns or the LSTM's `*_nll`.
-    Log scale where every validation value is positive and finite."""
-    train, val = next((a, b) for a, b in LOG_COLUMNS if a in rows[0])
+    text as read back from the CSV). Log scale where every validation value is positive and
+    finite."""
+    train, val = "train_loss", "val_loss"
     epochs = [int(r["epoch"]) for r in rows]
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.add_subplot()

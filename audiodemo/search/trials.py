@@ -18,10 +18,9 @@ from audiodemo.denoise.denoiser import Denoiser
 from audiodemo.denoise.scores import paper_mse, sisdr, test_takes
 from audiodemo.melody.evaluate import evaluate
 from audiodemo.melody.model import load_melody
-from audiodemo.melody.train import train_melody
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.search.spaces import ARCHITECTURES, scaled
-from audiodemo.train import parse_args, train
+from audiodemo.train import train
 
 SNR_DB = 5.0
 TEST_DIGITS = {"paper": 100, "tiny": 4}  # test takes scored per VAE trial
@@ -38,11 +37,9 @@ def vae_trial(settings: dict, data: str, preset: str, scale: float, seed: int = 
     start = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "vae.pt"
-        argv = ["vae", "--data", str(data), "--preset", preset, "--epochs", str(epochs),
-                "--lr", repr(settings["lr"]), "--batch-size", str(settings["batch_size"]),
-                "--seed", str(seed), "--quiet", "--out", str(out)]
-        for key, value in model.items():
-            argv += ["--set", f"model.{key}={value!r}"]
+        overrides = {"epochs": epochs, "lr": settings["lr"],
+                     "batch_size": settings["batch_size"],
+                     **{f"model.{key}": value for key, value in model.items()}}
         rows = []
 
         def on_epoch(row):
@@ -50,7 +47,8 @@ def vae_trial(settings: dict, data: str, preset: str, scale: float, seed: int = 
             if report is not None:
                 report(row["epoch"], row["val_mse"])
 
-        train(parse_args(argv), on_epoch=on_epoch)
+        train("vae", preset, out=out, data=data, settings=overrides, seed=seed, quiet=True,
+              on_epoch=on_epoch)
         trained = time.time() - start
         denoiser = Denoiser.from_checkpoint(out)
         tests = test_takes(fsdd.list_recordings(data), TEST_DIGITS[preset])
@@ -69,20 +67,21 @@ def lstm_trial(settings: dict, songs: tuple[list, list, list], preset: str, scal
     train_songs, validation, test = songs
     units = settings["units"] if preset != "tiny" else max(4, settings["units"] // 20)
     epochs = scaled(settings["epochs"], scale)
-    config = {"config": {"hidden": units, "lookback": False}, "epochs": epochs,
-              "lr": settings["lr"], "batch_size": settings["batch_size"],
-              "max_songs": 30 if preset == "tiny" else None}
+    overrides = {"model.hidden": units, "epochs": epochs, "lr": settings["lr"],
+                 "batch_size": settings["batch_size"],
+                 "max_songs": 30 if preset == "tiny" else None}
     start = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "lstm.pt"
-        train_melody(train_songs, validation, config, out, seed, quiet=True,
-                     on_epoch=(lambda row: report(row["epoch"], row["val_nll"])) if report
+        rows = train("melody", "paper", out=out, data=(train_songs, validation),
+                     settings=overrides, seed=seed, quiet=True,
+                     on_epoch=(lambda row: report(row["epoch"], row["val_loss"])) if report
                      else None)
         trained = time.time() - start
         model = load_melody(out)
     scores = evaluate(model, test, Vocabulary.default())
     metrics = {k: scores[k] for k in ("accuracy", "onset_accuracy", "nll")}
-    metrics["val_nll"] = float(model.training["val_nll"])
+    metrics["val_nll"] = min(r["val_loss"] for r in rows)
     return {"metrics": metrics, "epochs_trained": epochs, "units_trained": units,
             "train_seconds": round(trained, 1), "seconds": round(time.time() - start, 1),
             "test_songs": len(test)}
