@@ -35,6 +35,13 @@ def default_storage() -> str:
     return f"sqlite:///{folder / 'search.db'}"
 
 
+def storage_url(url: str) -> str:
+    """The URL for SQLAlchemy: a plain `postgresql://` one gets the psycopg 3 driver
+    (`postgresql+psycopg://`; SQLAlchemy's default for it is psycopg2); others as given."""
+    plain = "postgresql://"
+    return "postgresql+psycopg://" + url.removeprefix(plain) if url.startswith(plain) else url
+
+
 def make_sampler(name: str, search: Search, seed: int) -> optuna.samplers.BaseSampler:
     """Random (the paper's way; the default), TPE, or a grid over Table 1's architectures."""
     if name == "random":
@@ -53,7 +60,7 @@ def open_study(search: Search, storage: str, name: str, objective: str, sampler:
     search or objective."""
     with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 5
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        rdb = RDBStorage(storage, heartbeat_interval=30, grace_period=90,
+        rdb = RDBStorage(storage_url(storage), heartbeat_interval=30, grace_period=90,
                          heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(
                              max_retry=1))
     goal = search.objectives[objective]
