@@ -8,8 +8,8 @@
     cache_dir()     the melody corpus's encoded songs: `$AUDIODEMO_CACHE`, else `.cache/` in
                     the working folder
 
-`$AUDIODEMO_FSDD` names the Free Spoken Digit Dataset (no default: `audiodemo.fsdd` says
-where it looked); `$AUDIODEMO_TEST_URL` points the browser and API tests at a running server.
+`$AUDIODEMO_FSDD`, `$AUDIODEMO_SPEECHOCEAN` and `$AUDIODEMO_ESC10` name the training data
+sets (no default: `audiodemo.fsdd`, `.speechocean` and `.esc10` say what is missing); `$AUDIODEMO_TEST_URL` points the browser and API tests at a running server.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ CHECKPOINTS = ROOT / "checkpoints"
 RESULTS = ROOT / "results"
 
 FSDD_ENV = "AUDIODEMO_FSDD"
+SPEECHOCEAN_ENV = "AUDIODEMO_SPEECHOCEAN"
+ESC10_ENV = "AUDIODEMO_ESC10"
 RESULTS_ENV = "AUDIODEMO_RESULTS"
 CACHE_ENV = "AUDIODEMO_CACHE"
 TEST_URL_ENV = "AUDIODEMO_TEST_URL"
