@@ -31,7 +31,7 @@ from audiodemo.ui.common import (
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import shared_db_views
 
-MODELS = {
+CHOICES = {  # shown label -> checkpoint name
     "Ours: U-Net mask": "ours",
     "Paper DCAE": "paper_dcae",
     "Paper VAE": "paper_vae",
@@ -83,7 +83,7 @@ def _scores_table(noisy: dict[str, float], denoised: dict[str, float]) -> str:
 
 
 def _check(model, reconstruction, seed) -> int:
-    if model not in MODELS or reconstruction not in RECONSTRUCTION_LABELS:
+    if model not in CHOICES or reconstruction not in RECONSTRUCTION_LABELS:
         raise ValueError(f"Unknown model {model!r} or reconstruction {reconstruction!r}.")
     seed = 0 if seed is None else seed
     if seed < 0 or seed != int(seed):
@@ -98,7 +98,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     if audio is None:
         raise ValueError("Upload, record or pick a recording first.")
     seed = _check(model, reconstruction, seed)
-    denoiser = load_denoiser(MODELS[model])
+    denoiser = load_denoiser(CHOICES[model])
     rate = denoiser.sample_rate
     clean, note = None, ""
     if noise_type == NO_NOISE:  # straight to the model's rate: nothing to compare
@@ -149,7 +149,7 @@ def build_denoise_tab() -> None:
                             api_visibility="private")  # loading an example is no API
                 noise = gr.Dropdown([NO_NOISE, *NOISE_TYPES], value="white", label="Add noise")
                 snr = gr.Slider(-5, 20, value=5, step=1, label="SNR (dB)")
-                model = gr.Radio(list(MODELS), value="Ours: U-Net mask", label="Model")
+                model = gr.Radio(list(CHOICES), value="Ours: U-Net mask", label="Model")
                 recon = gr.Radio(list(RECONSTRUCTION_LABELS), value="Noisy phase",
                                  label="Phase for the output")
                 strength = gr.Slider(0, 1, value=1, step=0.05, label="Strength (0 = input)")

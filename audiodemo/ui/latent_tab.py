@@ -12,7 +12,7 @@ from __future__ import annotations
 import gradio as gr
 
 from audiodemo.latent import explore
-from audiodemo.latent.explore import ALL, COLOURS, GRID_N, MODELS, SPLITS, TWO_D, VIEWS, get_codes
+from audiodemo.latent.explore import ALL, CHOICES, COLOURS, GRID_N, SPLITS, TWO_D, VIEWS, get_codes
 from audiodemo.plots.scatter_svg import CLICK_JS
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
@@ -100,7 +100,7 @@ def build_latent_tab() -> None:
                       for side, svg in zip(("left", "right"), first, strict=True)]
         stats = gr.Markdown(table, label="Latent statistics", show_label=False)
         with gr.Row():
-            model = gr.Dropdown(list(MODELS), value="VAE", label="Decode with")
+            model = gr.Dropdown(list(CHOICES), value="VAE", label="Decode with")
             x = gr.Number(0.0, label="z₁")
             y = gr.Number(0.0, label="z₂")
             file = gr.Textbox("", label="Recording (empty: decode the point)")
