@@ -57,7 +57,7 @@ def test_the_bundle_round_trips_the_training_songs_and_the_seeds(tiny):
     assert all(s.symbols == opening(t) for s, t in zip(bundle.seeds, test, strict=True))
 
 
-def test_generate_returns_scores_audio_files_symbols_and_figures(tab):
+def test_generate_returns_scores_audio_files_symbols_and_statistics(tab):
     seed = tab.seeds[0]
     scores, audio, files, symbols, report = melody_tab.generate(
         seed.name, "", False, 1.0, 2, "G", 120, 2, 7)

@@ -2,7 +2,7 @@
 
     python -m audiodemo.melody bundle --data essenFolksong/erk --out assets/melody_corpus.npz
 
-The file holds the training songs' ids (for the longest-copy figure) and the held-out songs'
+The file holds the training songs' ids (for the longest-copy statistic) and the held-out songs'
 opening bars (the seeds offered in the tab: the pickup, if any, and the first full bar), with
 names, time signatures, keys and pickups. Plain arrays only: it loads without pickles.
 """

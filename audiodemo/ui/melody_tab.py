@@ -1,7 +1,7 @@
 """The Melody tab: an LSTM continues a seed bar; see the score, hear it, download it.
 
 One event in the API, `/generate`: scores (verovio SVG), the first variation's audio, MIDI and
-MusicXML files of every variation, the symbols, and each melody's figures (notes in key,
+MusicXML files of every variation, the symbols, and each melody's statistics (notes in key,
 ending on the tonic, range, bar repetition, the longest stretch copied from a training song).
 Seeds come from held-out songs (bundled in `assets/melody_corpus.npz`) or are typed.
 """
@@ -16,7 +16,6 @@ import gradio as gr
 from audiodemo.checkpoint import shipped_checkpoint
 from audiodemo.melody.bundle import MelodyBundle
 from audiodemo.melody.corpus import Song
-from audiodemo.melody.figures import CopyIndex, melody_figures
 from audiodemo.melody.generate import (
     CANDIDATES,
     KEYS,
@@ -34,6 +33,7 @@ from audiodemo.melody.render import (
     to_stream,
     write_melody,
 )
+from audiodemo.melody.statistics import CopyIndex, melody_statistics
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.paths import ASSETS
 from audiodemo.ui.common import cleared_on_error, user_errors
@@ -52,7 +52,7 @@ is moved to the key you pick. Cut off after so many bars, a melody mostly stops 
 with **End in the last bar** the model drafts several continuations at once and keeps one in
 proportion to the chance it gives a song ending in that bar, so the cadence is the model's
 own, not a rule; drafts that copy more than two bars of a training song can be set aside.
-The figures say whether it stays in key, ends on the tonic,
+The statistics say whether it stays in key, ends on the tonic,
 repeats bars as folk songs do, or copies a training song.
 """
 
@@ -78,7 +78,7 @@ def get_bundle() -> MelodyBundle:
 
 @functools.lru_cache(maxsize=1)
 def get_copies() -> CopyIndex:
-    """The training songs indexed for the longest-copy figure."""
+    """The training songs indexed for the longest-copy statistic."""
     return CopyIndex(get_bundle().train, get_model().vocab)
 
 
@@ -111,7 +111,7 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
 @user_errors
 def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed,
              end_in_last_bar=True, avoid_copies=True, progress=gr.Progress()):
-    """Scores, audio, files, symbols and figures of `variations` continuations of a seed."""
+    """Scores, audio, files, symbols and statistics of `variations` continuations of a seed."""
     song = _seed_song(seed_name, typed or "", bool(minor))
     temperature = check_temperature(temperature)
     bars = _whole(bars, "Bars", 1, MAX_BARS)
@@ -140,17 +140,17 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
                                  bool(end_in_last_bar), avoid, before=report)
     for k, variation in enumerate(drafts):
         melody, symbols = variation.melody, variation.symbols
-        figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
-                                 get_copies(), song.pickup, before=melody.seed)
+        stats = melody_statistics(melody.continuation, song.steps_per_bar, is_minor,
+                                  get_copies(), song.pickup, before=melody.seed)
         midi_path, xml_path = folder / f"melody-{k + 1}.mid", folder / f"melody-{k + 1}.musicxml"
         xml = write_melody(symbols, midi_path, xml_path, song.time_signature, tempo,
                            key_name(key, is_minor), song.pickup)
         scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(xml))
         files += [str(midi_path), str(xml_path)]
         texts.append(f"{k + 1}: " + " ".join(symbols))
-        rows.append(f"| {k + 1} | {figures['notes']} | {100 * figures['in_key']:.0f} % | "
-                    f"{'yes' if figures['ends_on_tonic'] else 'no'} | {figures['range']} | "
-                    f"{figures['bar_repetition']:.2f} | {figures['longest_copy_bars']:.1f} |"
+        rows.append(f"| {k + 1} | {stats['notes']} | {100 * stats['in_key']:.0f} % | "
+                    f"{'yes' if stats['ends_on_tonic'] else 'no'} | {stats['range']} | "
+                    f"{stats['bar_repetition']:.2f} | {stats['longest_copy_bars']:.1f} |"
                     + f" {_ending(melody, bool(end_in_last_bar))} |")
         if audio is None:
             wave, synth = synthesize(symbols, tempo)
@@ -199,7 +199,7 @@ def build_melody_tab() -> None:
             with gr.Column(scale=2):
                 scores = gr.HTML(elem_id="melody-score", label="Scores", show_label=False)
                 audio = gr.Audio(label="Listen", interactive=False, elem_id="melody-audio")
-                report = gr.Markdown(elem_id="melody-report", label="Figures",
+                report = gr.Markdown(elem_id="melody-report", label="Statistics",
                                      show_label=False)
                 gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
                 files = gr.File(label="MIDI and MusicXML", file_count="multiple",
