@@ -1,12 +1,20 @@
-"""Synthetic songs for the melody tests: one random 3/4 bar of crotchets, played four times."""
+"""Synthetic songs for the melody tests: one random 3/4 bar of crotchets, played four times;
+and a tiny model trained on such songs, with the bundle of its split."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+from audiodemo.melody import shipped
+from audiodemo.melody.bundle import MelodyBundle, make_bundle
 from audiodemo.melody.corpus import Song
+from audiodemo.melody.evaluate import split_songs
+from audiodemo.melody.model import MelodyModel, load_melody
+from audiodemo.melody.train import get_preset, train_melody
+from audiodemo.melody.vocab import Vocabulary
 
 
 def bar_songs(count: int, pitches: list[int], seed: int, name: str = "s",
@@ -22,3 +30,29 @@ def bar_songs(count: int, pitches: list[int], seed: int, name: str = "s",
             bar += [str(p), "_", "_", "_"]
         songs.append(Song(f"{name}{i}", bar * 4, "3/4", key(i), pickup=pickup(i, rng)))
     return songs
+
+
+def keyed_songs(count: int) -> list[Song]:
+    """Bar songs in C major and A minor by turns, with pickups of 0, 4 and 8 sixteenths."""
+    return bar_songs(count, [57, 60, 64, 69, 71], seed=1, name="song/",
+                     key=lambda i: "A minor" if i % 2 else "C major",
+                     pickup=lambda i, rng: 4 * (i % 3))
+
+
+def tiny_melody(folder: Path) -> tuple[MelodyModel, MelodyBundle]:
+    """A tiny model trained on the split of `keyed_songs(40)`, and the bundle of that split,
+    written to `folder` and loaded back."""
+    songs = keyed_songs(40)
+    train, val, _ = split_songs(songs)
+    train_melody(train, val, get_preset("tiny"), folder / "melody.pt", quiet=True)
+    make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
+    return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
+
+
+def stand_in(monkeypatch, model: MelodyModel, bundle: MelodyBundle) -> None:
+    """`model` and `bundle` in place of the shipped ones (`audiodemo.melody.shipped`), the
+    cached ones and the copy index forgotten."""
+    for getter in (shipped.get_model, shipped.get_bundle, shipped.get_copies):
+        getter.cache_clear()
+    monkeypatch.setattr(shipped, "get_model", lambda: model)
+    monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)

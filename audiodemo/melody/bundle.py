@@ -52,6 +52,14 @@ class MelodyBundle:
         }
         save_npz(path, arrays)
 
+    def check_split(self, training: dict) -> None:
+        """`ValueError` unless the songs come from the split a model trained on (its training
+        record, as `MelodyModel.training`): its seeds must be songs it never trained on."""
+        made = (training.get("split_seed", self.split_seed), training.get("data", self.source))
+        if made != (self.split_seed, self.source):
+            raise ValueError(f"The melody bundle ({self.source}, split seed {self.split_seed}) "
+                             f"does not match the model's training split; rebuild the bundle.")
+
     @classmethod
     def load(cls, path: str | os.PathLike) -> MelodyBundle:
         with np.load(path, allow_pickle=False) as data:
