@@ -83,6 +83,17 @@ def get_audio() -> AudioBundle:
     return AudioBundle(ASSETS / "fsdd_test.npz")
 
 
+def speakers() -> list[str]:
+    """The speakers of the encoded recordings, sorted (every model encoded the same ones)."""
+    return sorted(set(get_codes("AE").speaker.tolist()))
+
+
+def bundled_recordings() -> list[str]:
+    """File names of the test recordings, sorted: the ones whose audio the app bundles."""
+    codes = get_codes("AE")
+    return sorted(codes.file[codes.split == "test"].tolist())
+
+
 def _check_model(model: str) -> None:
     if model not in CHOICES:
         raise ValueError(f"Model must be one of {list(CHOICES)}, got {model!r}.")
