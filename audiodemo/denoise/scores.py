@@ -2,7 +2,7 @@
 
 Both put white noise at a given SNR on single test takes (0-4) at the model's own rate,
 with one fixed seed per recording, so every model meets the same noisy inputs.
-- `paper_mse`: the paper's figure, the MSE between the model's output and the clean clip's
+- `paper_mse`: the paper's measure, the MSE between the model's output and the clean clip's
   spectrogram, both scaled to [0, 1] by the noisy clip's dB range, on 0.55 s clips;
 - `si_sdr`: the scale-invariant SDR (dB) of the denoised wave of each whole digit.
 """
@@ -30,7 +30,7 @@ def test_takes(recordings: list[fsdd.Recording], count: int | None = None):
 
 
 def paper_mse(denoiser: Denoiser, recordings, snr: float) -> float:
-    """The paper's figure: MSE of [0, 1]-scaled spectrograms of 0.55 s test digits."""
+    """The paper's measure: MSE of [0, 1]-scaled spectrograms of 0.55 s test digits."""
     cfg = denoiser.checkpoint.spectrogram
     n = int(denoiser.checkpoint.preprocessing["clip_seconds"] * cfg.sample_rate)
     errors = []

@@ -26,7 +26,7 @@ ARCHITECTURES = {
 }
 TABLE1_SETTINGS = dict(lr=0.0005, batch_size=32, epochs=50)
 
-# The paper's figures, as printed (Table 2's learning rates lie outside the range its text
+# The paper's results, as printed (Table 2's learning rates lie outside the range its text
 # gives for the search; they are copied as printed)
 PAPER_TABLES = {
     "vae-architecture": {"columns": ["architecture", "MSE"], "rows": [
@@ -43,7 +43,7 @@ PAPER_TABLES = {
 
 @dataclass(frozen=True)
 class Objective:
-    """A figure a trial is scored by: its key in the trial's metrics and its direction."""
+    """A measure a trial is scored by: its key in the trial's metrics and its direction."""
 
     metric: str
     direction: str  # "minimize" or "maximize"
@@ -58,7 +58,7 @@ class Search:
     kind: str  # "vae" or "lstm"
     table: str  # the paper's table it reruns
     objectives: dict[str, Objective]  # "paper" and "ours"
-    prune_on: str  # the per-epoch validation figure the pruner compares
+    prune_on: str  # the per-epoch validation score the pruner compares
     prune: bool = True  # False where every trial is a row of the table (Table 1)
 
 
