@@ -7,7 +7,7 @@ Test signals: the official test takes (0-4) of one speaker, joined into ten 5-di
 fixed seeds. The paper's models work at 22.05 kHz and were trained on full-band noise there,
 so they get the clean string upsampled with the noise added at 22.05 kHz (SNR measured at that
 rate); every output is scored at 8 kHz against the clean string. Also: the paper's spectrogram
-MSE on single 0.55 s test digits, our model under other noise types, and real-time factors.
+MSE on single 0.55 s test digits, ours under other noise types, and real-time factors.
 """
 
 from __future__ import annotations

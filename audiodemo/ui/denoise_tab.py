@@ -53,7 +53,7 @@ SPEED: dict[tuple[str, str, bool], float] = {}
 INTRO = """
 A **denoising autoencoder** learns to map noisy spectrograms to clean ones. Pick an example
 or record yourself, **add noise** at a chosen signal-to-noise ratio (SNR: 0 dB means noise as
-loud as speech), and compare the paper's DCAE and VAE with our model. Because the clean
+loud as speech), and compare the paper's DCAE and VAE with ours, a U-Net. Because the clean
 recording is known when the noise is added here, the app scores each result: **SI-SDR**
 (dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
 intelligibility). Try Griffin-Lim reconstruction to hear what throwing phase away costs.
