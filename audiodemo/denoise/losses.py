@@ -54,8 +54,9 @@ def denoising_loss(
     # x^0.3 has an infinite slope at 0, so magnitudes below 1e-6 are held there
     spectral = (compress(estimate) - compress(clean_mag)).abs().mean()
     wave = istft(torch.polar(estimate, noisy_spec.angle()), cfg, length=clean.shape[-1])
-    sdr = si_sdr(clean, wave).mean()
+    mean_si_sdr = si_sdr(clean, wave).mean()
     mse = (normalise_db(amplitude_to_db(estimate, cfg.db_floor), cfg)
            - normalise_db(amplitude_to_db(clean_mag, cfg.db_floor), cfg)).pow(2).mean()
-    total = {"l1_si_sdr": spectral - SI_SDR_WEIGHT * sdr, "l1": spectral, "mse_db": mse}[loss]
-    return {"loss": total, "spectral": spectral, "si_sdr": sdr, "mse_db": mse}
+    total = {"l1_si_sdr": spectral - SI_SDR_WEIGHT * mean_si_sdr, "l1": spectral,
+             "mse_db": mse}[loss]
+    return {"loss": total, "spectral": spectral, "si_sdr": mean_si_sdr, "mse_db": mse}
