@@ -3,6 +3,8 @@ and a tiny model trained on such songs, with the bundle of its split."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,14 +41,17 @@ def keyed_songs(count: int) -> list[Song]:
                      pickup=lambda i, rng: 4 * (i % 3))
 
 
-def tiny_melody(folder: Path) -> tuple[MelodyModel, MelodyBundle]:
+@functools.cache
+def tiny_melody() -> tuple[MelodyModel, MelodyBundle]:
     """A tiny model trained on the split of `keyed_songs(40)`, and the bundle of that split,
-    written to `folder` and loaded back."""
+    each written to a file and loaded back; made once per test session."""
     songs = keyed_songs(40)
     train, val, _ = split_songs(songs)
-    train_melody(train, val, get_preset("tiny"), folder / "melody.pt", quiet=True)
-    make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
-    return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        train_melody(train, val, get_preset("tiny"), folder / "melody.pt", quiet=True)
+        make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
+        return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
 
 
 def stand_in(monkeypatch, model: MelodyModel, bundle: MelodyBundle) -> None:

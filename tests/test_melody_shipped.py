@@ -14,21 +14,15 @@ from audiodemo.melody.vocab import Vocabulary
 from tests.melody_songs import stand_in, tiny_melody
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_melody(tmp_path_factory.mktemp("melody"))
-
-
 @pytest.fixture
-def bundle(tiny, monkeypatch):
-    model, bundle = tiny
-    stand_in(monkeypatch, model, bundle)
-    yield bundle
+def bundle(monkeypatch):
+    stand_in(monkeypatch, *tiny_melody())
+    yield tiny_melody()[1]
     shipped.get_copies.cache_clear()  # it holds the tiny bundle's songs
 
 
-def test_a_bundle_from_another_split_is_refused(tiny, monkeypatch, tmp_path):
-    model, bundle = tiny
+def test_a_bundle_from_another_split_is_refused(monkeypatch, tmp_path):
+    model, bundle = tiny_melody()
     shipped.get_bundle.cache_clear()
     monkeypatch.setattr(shipped, "get_model", lambda: type(model)(
         model.net, model.vocab, {"split_seed": 5, "data": ""}))

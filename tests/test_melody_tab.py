@@ -14,16 +14,10 @@ from tests.conftest import played
 from tests.melody_songs import keyed_songs, stand_in, tiny_melody
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_melody(tmp_path_factory.mktemp("melody"))
-
-
 @pytest.fixture
-def tab(tiny, monkeypatch):
-    model, bundle = tiny
-    stand_in(monkeypatch, model, bundle)
-    return bundle
+def tab(monkeypatch):
+    stand_in(monkeypatch, *tiny_melody())
+    return tiny_melody()[1]
 
 
 def test_openings_are_the_pickup_and_one_full_bar():
@@ -32,8 +26,8 @@ def test_openings_are_the_pickup_and_one_full_bar():
     assert len(opening(Song("s", song.symbols, "3/4", "C major"))) == 12
 
 
-def test_the_bundle_round_trips_the_training_songs_and_the_seeds(tiny):
-    _, bundle = tiny
+def test_the_bundle_round_trips_the_training_songs_and_the_seeds():
+    _, bundle = tiny_melody()
     train, _, test = split_songs(keyed_songs(40))
     assert bundle.train == [s.symbols for s in train]
     assert [s.name for s in bundle.seeds] == [s.name for s in test]
