@@ -74,8 +74,3 @@ def split(
 def load_waves(recordings: list[Recording], sample_rate: int) -> list[np.ndarray]:
     """Each recording as mono float32 at `sample_rate`."""
     return [load_audio(r.path, sample_rate)[0] for r in recordings]
-
-
-def speakers(recordings: list[Recording]) -> list[str]:
-    """The speakers among `recordings`, sorted."""
-    return sorted({r.speaker for r in recordings})

@@ -9,7 +9,8 @@
                     the working folder
 
 `$AUDIODEMO_FSDD`, `$AUDIODEMO_SPEECHOCEAN` and `$AUDIODEMO_ESC10` name the training data
-sets (no default: `audiodemo.fsdd`, `.speechocean` and `.esc10` say what is missing); `$AUDIODEMO_TEST_URL` points the browser and API tests at a running server.
+sets (no default: `audiodemo.fsdd`, `.speechocean` and `.esc10` say what is missing);
+`$AUDIODEMO_TEST_URL` points the browser and API tests at a running server.
 """
 
 from __future__ import annotations

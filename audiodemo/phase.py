@@ -3,7 +3,8 @@
 A magnitude spectrogram throws the phase away. `reconstruct` puts a given phase back
 (for a denoiser, the noisy input's phase); `griffin_lim` searches for a phase whose signal has
 that magnitude, plain (Griffin & Lim 1984) or fast, with the momentum of Perraudin, Balazs and
-Søndergaard, "A fast Griffin-Lim algorithm" (2013), the paper's reference 8.
+Søndergaard, "A fast Griffin-Lim algorithm" (2013), the paper's reference 8;
+`griffin_lim_each_method` rebuilds a sound by both, step by step, to compare them.
 
 The loop is written here rather than taken from librosa: librosa 0.11's `griffinlim`, given a
 complex initial value, re-applies that initial phase at every iteration.
@@ -112,3 +113,33 @@ def griffin_lim_steps(
     wave = istft(c, cfg, length)
     history.append(spectral_convergence(mag, stft(wave, cfg).abs()))
     yield GriffinLimResult(wave=wave, convergence=history)
+
+
+@dataclass
+class MethodsStep:
+    """Where `griffin_lim_each_method` is: the method iterating and its iterations done, the
+    iterations every method has done (of `n_iter` × `len(METHODS)`), and the results of the
+    methods finished so far (on the last step, of every method)."""
+
+    method: str
+    iteration: int
+    done: int
+    results: dict[str, GriffinLimResult]
+
+
+def griffin_lim_each_method(wave: torch.Tensor, cfg: SpectrogramConfig, n_iter: int,
+                            seed: int = 0) -> Iterator[MethodsStep]:
+    """Rebuild `wave` (a 1-D tensor or array) from its STFT magnitude by each of `METHODS` in
+    turn, every one from the same random phase (seeded by `seed`) and at the wave's length,
+    one iteration at a time (`griffin_lim_steps`), so a caller can report progress or stop."""
+    wave = torch.as_tensor(wave)
+    mag = stft(wave, cfg).abs()
+    results: dict[str, GriffinLimResult] = {}
+    for i, method in enumerate(METHODS):
+        steps = griffin_lim_steps(mag, cfg, n_iter, method, length=len(wave),
+                                  generator=torch.Generator().manual_seed(seed))
+        for step in steps:
+            iteration = len(step.convergence) - (step.wave is not None)
+            if step.wave is not None:
+                results[method] = step
+            yield MethodsStep(method, iteration, i * n_iter + iteration, results)

@@ -1,4 +1,4 @@
-"""Ablations of our denoiser: what each design choice is worth, measured on waves.
+"""Ablations of ours: what each design choice is worth, measured on waves.
 
     python -m benchmarks.ablation --data ../shared/data/fsdd --epochs 4 --out-dir runs/ablation
 

@@ -7,7 +7,7 @@ Test signals: the official test takes (0-4) of one speaker, joined into ten 5-di
 fixed seeds. The paper's models work at 22.05 kHz and were trained on full-band noise there,
 so they get the clean string upsampled with the noise added at 22.05 kHz (SNR measured at that
 rate); every output is scored at 8 kHz against the clean string. Also: the paper's spectrogram
-MSE on single 0.55 s test digits, our model under other noise types, and real-time factors.
+MSE on single 0.55 s test digits, ours under other noise types, and real-time factors.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def digit_strings(recordings, speaker: str, count: int = 10) -> list[np.ndarray]
             for i in range(0, 5 * count, 5)]
 
 
-def noisy_at(clean8k: np.ndarray, rate: int, kind: str, snr: float, seed: int, talkers):
+def noisy_at(clean8k: np.ndarray, rate: int, noise_type: str, snr: float, seed: int, talkers):
     clean = librosa.resample(clean8k, orig_sr=RATE, target_sr=rate) if rate != RATE else clean8k
-    return add_noise(clean, kind, snr, rate, np.random.default_rng(seed), talkers)
+    return add_noise(clean, noise_type, snr, rate, np.random.default_rng(seed), talkers)
 
 
 def to_8k(wave, rate):
@@ -78,7 +78,7 @@ def spectral_gating(noisy: np.ndarray) -> np.ndarray:
     return noisereduce.reduce_noise(y=noisy, sr=RATE, stationary=True).astype(np.float32)
 
 
-def score(systems, strings, kind="white", talkers=None) -> dict:
+def score(systems, strings, noise_type="white", talkers=None) -> dict:
     """{system: {snr: {metric: mean}}} for `systems` = {name: (rate, fn(noisy, clean) -> wave)}.
 
     Only the oracles look at `clean`; `blind` wraps every real system so it cannot.
@@ -89,7 +89,7 @@ def score(systems, strings, kind="white", talkers=None) -> dict:
         for snr in SNRS:
             rows = []
             for i, clean in enumerate(strings):
-                noisy = noisy_at(clean, rate, kind, snr, seed=1000 * snr + i, talkers=talkers)
+                noisy = noisy_at(clean, rate, noise_type, snr, seed=1000 * snr + i, talkers=talkers)
                 out = fn(noisy, clean)
                 rows.append(quality(clean, to_8k(out, rate), RATE))
             table[name][snr] = {m: float(np.nanmean([r[m] for r in rows])) for m in METRICS}
@@ -155,9 +155,9 @@ def full_report(args, recordings, strings) -> None:
     talkers = fsdd.load_waves([r for r in recordings if r.speaker != args.speaker
                                and r.take in fsdd.TEST_TAKES], RATE)
     ours = {"ours": systems["ours"], "noisy input": systems["noisy input"]}
-    for kind in ("pink", "brown", "babble", "hum"):
-        print(f"\n## {kind.capitalize()} noise, speaker {args.speaker}\n")
-        print(markdown(score(ours, strings, kind, talkers)))
+    for noise_type in ("pink", "brown", "babble", "hum"):
+        print(f"\n## {noise_type.capitalize()} noise, speaker {args.speaker}\n")
+        print(markdown(score(ours, strings, noise_type, talkers)))
     print("\n## What a perfect mask reaches with each STFT (white noise, noisy phase)\n")
     print(markdown(stft_ceilings(strings)))
     print("\n## Real-time factor (10 s of audio, median of 5, this machine)\n")

@@ -1,9 +1,9 @@
-"""Where our denoiser's errors are: speech distortion or residual noise, against the oracle.
+"""Where the errors of ours are: speech distortion or residual noise, against the oracle.
 
     python -m benchmarks.denoise_errors --data ../shared/data/fsdd [--strings 4]
 
-On the denoising benchmark's strings (speaker theo, white noise) it measures, for our model
-and the oracle ideal ratio mask: the log-spectral distance to the clean spectrum in speech
+On the denoising benchmark's strings (speaker theo, white noise) it measures, for ours and
+the oracle ideal ratio mask: the log-spectral distance to the clean spectrum in speech
 frames (dB; bins floored at 1e-5), the noise left in pauses (frames whose clean energy is
 below 1e-4 of the loudest; dB relative to the noisy input there), and PESQ. Then the same
 model's PESQ when its mask is held above a floor or raised to a power, the usual ways of

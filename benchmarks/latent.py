@@ -45,8 +45,8 @@ def percentiles(times: list[float]) -> str:
 def handler_latency(files: list[str]) -> dict[str, str]:
     """decode_point plus the PNG rendering Gradio does for a matplotlib figure."""
     rows = {}
-    for kind, args in [("a recording", lambda i: ("VAE", 0, 0, files[i])),
-                       ("an empty place", lambda i: ("AE", 0.1 * i, -0.05 * i, ""))]:
+    for request, args in [("a recording", lambda i: ("VAE", 0, 0, files[i])),
+                          ("an empty place", lambda i: ("AE", 0.1 * i, -0.05 * i, ""))]:
         latent_tab.decode_point(*args(0))  # warm up
         times = []
         for i in range(CLICKS):
@@ -54,7 +54,7 @@ def handler_latency(files: list[str]) -> dict[str, str]:
             *_, figure, _ = latent_tab.decode_point(*args(i))
             figure.savefig(io.BytesIO(), format="png")
             times.append(time.perf_counter() - start)
-        rows[kind] = percentiles(times)
+        rows[request] = percentiles(times)
     return rows
 
 
@@ -98,8 +98,8 @@ def main(argv=None) -> None:
     codes = explore.get_codes("VAE")
     files = codes.file[codes.split == "test"][:: 300 // CLICKS].tolist()
     print(f"\nTime to answer a click ({CLICKS} clicks):\n")
-    for kind, text in handler_latency(files).items():
-        print(f"- handler, {kind} (decode, Griffin-Lim, figure to PNG): {text}")
+    for request, text in handler_latency(files).items():
+        print(f"- handler, {request} (decode, Griffin-Lim, figure to PNG): {text}")
     print(f"- through the app with gradio_client, a recording: {client_latency(files)}")
 
 

@@ -61,7 +61,7 @@ def requests(folder: Path) -> dict:
         f"/phase frame 2048, hop 64, {most} iterations (the most that fit 0.5 s)":
             phase("2048", 64, most),
     }
-    for model in denoise_tab.MODELS:
+    for model in denoise_tab.CHOICES:
         for recon in ("Noisy phase", "Griffin-Lim from random phase (the paper)"):
             calls[f"/denoise 30 s of 48 kHz, babble, {model}, {recon}"] = denoise(model, recon)
     calls.update({

@@ -10,7 +10,7 @@
 2. The paper's split (random overlapping windows of 64 symbols): a 16-gram's accuracy on the
    last symbol of test windows, beside the same model split by song.
 3. 100 melodies (8 bars after the opening of test songs, T = 1.0 and 0.7, free or ending
-   in the last bar) and the figures of what the model added, beside the test songs' own;
+   in the last bar) and the statistics of what the model added, beside the test songs' own;
    generation time per melody.
 """
 
@@ -35,10 +35,10 @@ from audiodemo.melody.evaluate import (
     split_songs,
     window_accuracy,
 )
-from audiodemo.melody.figures import CopyIndex, melody_figures
 from audiodemo.melody.generate import CANDIDATES, continue_melody
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.ngram import AlwaysHold, NGram
+from audiodemo.melody.statistics import CopyIndex, melody_statistics
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.train import train as train_model
 
@@ -126,7 +126,7 @@ def generated(songs, checkpoint, count: int = 100) -> None:
     print("Free: the model may end the song early, else it is cut after 8 bars. Ending in "
           f"the last bar: {CANDIDATES} drafts, one kept by its chance of ending there "
           "(`end_in_last_bar`); with drafts that copy more than two bars of a training song "
-          "set aside (`avoid`; the app's default). Figures count the added bars; bar "
+          "set aside (`avoid`; the app's default). Statistics count the added bars; bar "
           "repetition looks back into the seed too.\n")
     print("| melodies | end on the tonic | notes in key | pitch range | bar repetition | "
           "longest copy ≤ 2 bars | time per melody |")
@@ -136,7 +136,7 @@ def generated(songs, checkpoint, count: int = 100) -> None:
                  "end_in_last_bar": True, "avoid": True}}
     for temperature in (1.0, 0.7):
         for mode, options in modes.items():
-            figures, times = [], []
+            stats, times = [], []
             for i in range(count):
                 song = test[i % len(test)]
                 seed = opening(song)
@@ -147,22 +147,22 @@ def generated(songs, checkpoint, count: int = 100) -> None:
                 melody = continue_melody(model, seed, 8, temperature, song.steps_per_bar,
                                          song.pickup, random_seed=i, **options)
                 times.append(time.perf_counter() - start)
-                figures.append(melody_figures(melody.continuation, song.steps_per_bar,
-                                              "minor" in song.key, copies, song.pickup,
-                                              before=seed))
-            print(_figures_row(f"T = {temperature}, {mode}", figures,
-                               f"{1000 * statistics.median(times):.0f} ms"))
-    own = [melody_figures(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
+                stats.append(melody_statistics(melody.continuation, song.steps_per_bar,
+                                               "minor" in song.key, copies, song.pickup,
+                                               before=seed))
+            print(_statistics_row(f"T = {temperature}, {mode}", stats,
+                                  f"{1000 * statistics.median(times):.0f} ms"))
+    own = [melody_statistics(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
            for s in test]
-    print(_figures_row(f"the {len(test)} test songs", own, ""))
+    print(_statistics_row(f"the {len(test)} test songs", own, ""))
     print()
 
 
-def _figures_row(name: str, figures: list[dict], timing: str) -> str:
+def _statistics_row(name: str, stats: list[dict], timing: str) -> str:
     def mean(key):
-        return float(np.mean([f[key] for f in figures]))
+        return float(np.mean([s[key] for s in stats]))
 
-    copied = np.mean([f["longest_copy_bars"] <= 2 for f in figures])
+    copied = np.mean([s["longest_copy_bars"] <= 2 for s in stats])
     return (f"| {name} | {100 * mean('ends_on_tonic'):.0f} % | {100 * mean('in_key'):.1f} % | "
             f"{mean('range'):.1f} | {mean('bar_repetition'):.2f} | {100 * copied:.0f} % | "
             f"{timing} |")

@@ -673,7 +673,7 @@ def report(args, argv: list[str], soak: Soak, ended: float, attached: bool, note
         out.append(f"\nEndpoints of the app the soak does not drive: "
                    f"{', '.join(f'`{e}`' for e in undriven)}.")
     if failed:
-        out.append("\nFailed requests (the first of each kind):\n")
+        out.append("\nFailed requests (the first of each endpoint and error):\n")
         seen = Counter()
         for r in sorted(failed, key=lambda r: r.start_s):
             key = (r.endpoint, r.error[:80])

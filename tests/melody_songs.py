@@ -1,12 +1,22 @@
-"""Synthetic songs for the melody tests: one random 3/4 bar of crotchets, played four times."""
+"""Synthetic songs for the melody tests: one random 3/4 bar of crotchets, played four times;
+and a tiny model trained on such songs, with the bundle of its split."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+from audiodemo.melody import shipped
+from audiodemo.melody.bundle import MelodyBundle, make_bundle
 from audiodemo.melody.corpus import Song
+from audiodemo.melody.evaluate import split_songs
+from audiodemo.melody.model import MelodyModel, load_melody
+from audiodemo.melody.vocab import Vocabulary
+from audiodemo.train import train
 
 
 def bar_songs(count: int, pitches: list[int], seed: int, name: str = "s",
@@ -22,3 +32,32 @@ def bar_songs(count: int, pitches: list[int], seed: int, name: str = "s",
             bar += [str(p), "_", "_", "_"]
         songs.append(Song(f"{name}{i}", bar * 4, "3/4", key(i), pickup=pickup(i, rng)))
     return songs
+
+
+def keyed_songs(count: int) -> list[Song]:
+    """Bar songs in C major and A minor by turns, with pickups of 0, 4 and 8 sixteenths."""
+    return bar_songs(count, [57, 60, 64, 69, 71], seed=1, name="song/",
+                     key=lambda i: "A minor" if i % 2 else "C major",
+                     pickup=lambda i, rng: 4 * (i % 3))
+
+
+@functools.cache
+def tiny_melody() -> tuple[MelodyModel, MelodyBundle]:
+    """A tiny model trained on the split of `keyed_songs(40)`, and the bundle of that split,
+    each written to a file and loaded back; made once per test session."""
+    songs = keyed_songs(40)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        train("melody", "tiny", out=folder / "melody.pt", data=split_songs(songs)[:2],
+              quiet=True)
+        make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
+        return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
+
+
+def stand_in(monkeypatch, model: MelodyModel, bundle: MelodyBundle) -> None:
+    """`model` and `bundle` in place of the shipped ones (`audiodemo.melody.shipped`), the
+    cached ones and the copy index forgotten."""
+    for getter in (shipped.get_model, shipped.get_bundle, shipped.get_copies):
+        getter.cache_clear()
+    monkeypatch.setattr(shipped, "get_model", lambda: model)
+    monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)

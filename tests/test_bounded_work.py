@@ -12,7 +12,7 @@ import pytest
 from gradio_client import Client, handle_file
 from playwright.sync_api import Page, expect
 
-from audiodemo import limits
+from audiodemo import limits, phase
 from audiodemo.audio import save_wav
 from audiodemo.ui import spectrogram_tab
 from audiodemo.ui.common import example
@@ -30,7 +30,7 @@ def iterations(monkeypatch) -> list[int]:
     core does the app's budget in about a second)."""
     monkeypatch.setattr(limits, "GRIFFIN_LIM_CELL_ITERATIONS",
                         10 * limits.GRIFFIN_LIM_CELL_ITERATIONS)
-    count, lock, steps = [0], threading.Lock(), spectrogram_tab.griffin_lim_steps
+    count, lock, steps = [0], threading.Lock(), phase.griffin_lim_steps
 
     def counted(*args, **kwargs):
         for step in steps(*args, **kwargs):
@@ -38,7 +38,7 @@ def iterations(monkeypatch) -> list[int]:
                 count[0] += 1
             yield step
 
-    monkeypatch.setattr(spectrogram_tab, "griffin_lim_steps", counted)
+    monkeypatch.setattr(phase, "griffin_lim_steps", counted)
     return count
 
 

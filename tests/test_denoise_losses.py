@@ -1,11 +1,11 @@
-"""The denoising losses: each kind is zero (or best) at the clean answer and says what it is."""
+"""The denoising losses: each is zero (or best) at the clean answer and says what it is."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from audiodemo.denoise.losses import LOSSES, denoising_loss, si_sdr
+from audiodemo.denoise.losses import LOSSES, OLD_NAMES, denoising_loss, si_sdr
 from audiodemo.denoise.presets import OURS_SPEC
 from audiodemo.spectrogram import stft
 
@@ -16,11 +16,11 @@ def _pair(rng):
     return clean, stft(noisy, OURS_SPEC)
 
 
-@pytest.mark.parametrize("kind", LOSSES)
-def test_each_loss_prefers_the_clean_magnitude_to_the_noisy_one(kind, rng):
+@pytest.mark.parametrize("loss", LOSSES)
+def test_each_loss_prefers_the_clean_magnitude_to_the_noisy_one(loss, rng):
     clean, noisy_spec = _pair(rng)
-    perfect = denoising_loss(stft(clean, OURS_SPEC).abs(), noisy_spec, clean, OURS_SPEC, kind)
-    untouched = denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, kind)
+    perfect = denoising_loss(stft(clean, OURS_SPEC).abs(), noisy_spec, clean, OURS_SPEC, loss)
+    untouched = denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, loss)
     assert float(perfect["loss"]) < float(untouched["loss"])
     assert float(perfect["spectral"]) == pytest.approx(0, abs=1e-6)
     assert float(perfect["mse_db"]) == pytest.approx(0, abs=1e-9)
@@ -29,7 +29,7 @@ def test_each_loss_prefers_the_clean_magnitude_to_the_noisy_one(kind, rng):
 
 def test_the_default_loss_combines_l1_and_si_sdr(rng):
     clean, noisy_spec = _pair(rng)
-    terms = denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, "l1_sisdr")
+    terms = denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, "l1_si_sdr")
     assert float(terms["loss"]) == pytest.approx(float(terms["spectral"] - 0.05 * terms["si_sdr"]))
     assert float(terms["si_sdr"]) == pytest.approx(float(si_sdr(clean, clean + (
         torch.istft(noisy_spec, 256, 64, window=torch.hann_window(256), length=4000) - clean
@@ -38,5 +38,12 @@ def test_the_default_loss_combines_l1_and_si_sdr(rng):
 
 def test_an_unknown_loss_is_refused_with_the_choices(rng):
     clean, noisy_spec = _pair(rng)
-    with pytest.raises(ValueError, match="l1_sisdr"):
+    with pytest.raises(ValueError, match="l1_si_sdr"):
         denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, "huber")
+
+
+def test_the_old_spelling_of_a_loss_is_the_same_loss(rng):
+    clean, noisy_spec = _pair(rng)
+    for old, new in OLD_NAMES.items():
+        assert denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, old) == \
+            denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, new)

@@ -1,4 +1,4 @@
-"""The quality figures on cases with known answers, and PESQ that cannot crash its caller."""
+"""The quality scores on cases with known answers, and PESQ that cannot crash its caller."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import sys
 import numpy as np
 import pytest
 
-from audiodemo.denoise.metrics import pesq_nb, quality, si_sdr, stoi
+from audiodemo.denoise.metrics import (
+    pesq_nb,
+    quality,
+    quality_before_and_after,
+    resampled,
+    si_sdr,
+    stoi,
+)
 from audiodemo.denoise.noise import add_noise
 from tests.conftest import ROOT, speech_like
 
@@ -32,6 +39,15 @@ def test_quality_resamples_to_8k_and_trims_to_the_shorter():
     clean = speech_like(2.0, 16000)
     q = quality(clean, np.concatenate([clean, np.zeros(50, np.float32)]), 16000)
     assert q["SI-SDR"] > 100 and q["PESQ"] > 4.0 and q["STOI"] > 0.99
+
+
+def test_before_and_after_are_scored_at_8k_each_from_its_own_rate():
+    clean = speech_like(2.0, 16000)
+    noisy = add_noise(clean, "white", 5.0, 16000, np.random.default_rng(0))
+    denoised = resampled(clean, 16000, 8000)
+    before, after = quality_before_and_after(clean, noisy, denoised, 16000, 8000)
+    assert before == quality(resampled(clean, 16000), resampled(noisy, 16000), 8000)
+    assert after["SI-SDR"] > 100 > before["SI-SDR"] and after["PESQ"] > before["PESQ"]
 
 
 def tone_bursts(seconds: float, rate: int = 8000) -> np.ndarray:

@@ -11,13 +11,13 @@ from matplotlib.figure import Figure
 
 from audiodemo.denoise.metrics import METRIC_RATE
 from audiodemo.ui.common import example
-from audiodemo.ui.denoise_tab import MIX_RATE, MODELS, NO_NOISE, RECONSTRUCTION_LABELS, denoise
+from audiodemo.ui.denoise_tab import CHOICES, MIX_RATE, NO_NOISE, RECONSTRUCTION_LABELS, denoise
 from tests.conftest import played
 
 SPEECH = example("digits_31415_theo.wav")
 
 
-@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("model", list(CHOICES))
 def test_denoise_returns_players_figure_and_scores(model):
     noisy, clean, figure, report = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
     (rate_a, a), (rate_b, b) = played(noisy), played(clean)
@@ -35,9 +35,9 @@ def noisy_row(report: str) -> str:
 
 def test_every_model_is_scored_on_the_same_noisy_input_at_one_rate():
     reports = [denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0, seed=0)[3]
-               for model in MODELS]
+               for model in CHOICES]
     assert len({noisy_row(r) for r in reports}) == 1, [noisy_row(r) for r in reports]
-    noisy = [played(denoise(SPEECH, "pink", 0, model, "Noisy phase", 1.0)[0]) for model in MODELS]
+    noisy = [played(denoise(SPEECH, "pink", 0, model, "Noisy phase", 1.0)[0]) for model in CHOICES]
     assert all(rate == MIX_RATE and np.array_equal(wave, noisy[0][1]) for rate, wave in noisy)
 
 

@@ -22,19 +22,19 @@ def small_results(tmp_path, monkeypatch):
     study.set_user_attr("objective", "ours")
     study.set_user_attr("preset", "paper")
     study.set_user_attr("commands", ["python -m audiodemo.search vae-architecture --trials 3"])
-    for arch, sdr in [("2x64", 3.5), ("4x32", 4.25), ("3x32", None)]:
+    for arch, si_sdr in [("2x64", 3.5), ("4x32", 4.25), ("3x32", None)]:
         trial = study.ask()
         trial.suggest_categorical("architecture", ["2x32", "2x64", "3x32", "3x64", "4x32"])
         trial.set_user_attr("epochs_drawn", 50)
         trial.set_user_attr("epochs_trained", 2)
         trial.set_user_attr("epochs_scale", 0.04)
         trial.set_user_attr("seconds", 150.0)
-        if sdr is None:
+        if si_sdr is None:
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         else:
-            trial.set_user_attr("metrics", {"paper_mse": 0.0123, "sisdr_5db": sdr,
+            trial.set_user_attr("metrics", {"paper_mse": 0.0123, "sisdr_5db": si_sdr,
                                             "val_mse": 0.011})
-            study.tell(trial, sdr)
+            study.tell(trial, si_sdr)
     write_results(results(study, search), tmp_path / "vae-architecture.json")
     monkeypatch.setenv(RESULTS_ENV, str(tmp_path))
     return tmp_path

@@ -86,14 +86,14 @@ def shipped() -> dict[str, Denoiser]:
 def test_no_shipped_model_makes_a_recording_louder_or_clips(model, level, shipped):
     d = shipped[model]
     failures = []
-    for name, (wave, rate, kind) in recordings(d.sample_rate).items():
+    for name, (wave, rate, condition) in recordings(d.sample_rate).items():
         x = at_level(wave, level)
         heard = x if rate == d.sample_rate else librosa.resample(
             x, orig_sr=rate, target_sr=d.sample_rate)
         y = d(x, rate)
         gain = rms_db(y) - rms_db(heard)
         peak = float(np.abs(y).max())
-        if not -QUIETER_DB[kind] <= gain <= LOUDER_DB or peak >= 0.99:
+        if not -QUIETER_DB[condition] <= gain <= LOUDER_DB or peak >= 0.99:
             failures.append(f"{name}: {gain:+.1f} dB, peak {peak:.2f}, "
                             f"{np.mean(np.abs(y) >= 0.99):.0%} at full scale")
     assert not failures, f"{model} at a {level} level:\n" + "\n".join(failures)

@@ -6,40 +6,18 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from audiodemo.melody.bundle import MelodyBundle, make_bundle, opening
+from audiodemo.melody.bundle import opening
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
-from audiodemo.melody.model import load_melody
-from audiodemo.melody.vocab import Vocabulary
-from audiodemo.train import train
 from audiodemo.ui import melody_tab
 from tests.conftest import played
-from tests.melody_songs import bar_songs
-
-
-def _songs(count: int) -> list[Song]:
-    return bar_songs(count, [57, 60, 64, 69, 71], seed=1, name="song/",
-                     key=lambda i: "A minor" if i % 2 else "C major",
-                     pickup=lambda i, rng: 4 * (i % 3))
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    songs = _songs(40)
-    folder = tmp_path_factory.mktemp("melody")
-    train("melody", "tiny", out=folder / "melody.pt", data=split_songs(songs)[:2], quiet=True)
-    make_bundle(songs).save(folder / "bundle.npz", Vocabulary.default())
-    return load_melody(folder / "melody.pt"), MelodyBundle.load(folder / "bundle.npz")
+from tests.melody_songs import keyed_songs, stand_in, tiny_melody
 
 
 @pytest.fixture
-def tab(tiny, monkeypatch):
-    model, bundle = tiny
-    for getter in ("get_model", "get_bundle", "get_copies"):
-        getattr(melody_tab, getter).cache_clear()
-    monkeypatch.setattr(melody_tab, "get_model", lambda: model)
-    monkeypatch.setattr(melody_tab, "get_bundle", lambda: bundle)
-    return bundle
+def tab(monkeypatch):
+    stand_in(monkeypatch, *tiny_melody())
+    return tiny_melody()[1]
 
 
 def test_openings_are_the_pickup_and_one_full_bar():
@@ -48,15 +26,15 @@ def test_openings_are_the_pickup_and_one_full_bar():
     assert len(opening(Song("s", song.symbols, "3/4", "C major"))) == 12
 
 
-def test_the_bundle_round_trips_the_training_songs_and_the_seeds(tiny):
-    _, bundle = tiny
-    train, _, test = split_songs(_songs(40))
+def test_the_bundle_round_trips_the_training_songs_and_the_seeds():
+    _, bundle = tiny_melody()
+    train, _, test = split_songs(keyed_songs(40))
     assert bundle.train == [s.symbols for s in train]
     assert [s.name for s in bundle.seeds] == [s.name for s in test]
     assert all(s.symbols == opening(t) for s, t in zip(bundle.seeds, test, strict=True))
 
 
-def test_generate_returns_scores_audio_files_symbols_and_figures(tab):
+def test_generate_returns_scores_audio_files_symbols_and_statistics(tab):
     seed = tab.seeds[0]
     scores, audio, files, symbols, report = melody_tab.generate(
         seed.name, "", False, 1.0, 2, "G", 120, 2, 7)
@@ -121,14 +99,3 @@ def test_the_seed_preview_draws_the_opening(tab):
     assert melody_tab.preview(tab.seeds[0].name).startswith("<svg")
     assert "Type a seed" in melody_tab.preview(melody_tab.TYPED, "")
 
-
-def test_a_bundle_from_another_split_is_refused(tiny, monkeypatch, tmp_path):
-    model, bundle = tiny
-    melody_tab.get_bundle.cache_clear()
-    monkeypatch.setattr(melody_tab, "get_model", lambda: type(model)(
-        model.net, model.vocab, {"split_seed": 5, "data": ""}))
-    monkeypatch.setattr(melody_tab, "ASSETS", tmp_path)
-    bundle.save(tmp_path / "melody_corpus.npz", Vocabulary.default())
-    with pytest.raises(ValueError, match="does not match the model's training split"):
-        melody_tab.get_bundle()
-    melody_tab.get_bundle.cache_clear()

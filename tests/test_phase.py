@@ -1,4 +1,4 @@
-"""Reconstruction from magnitude: given phase, Griffin-Lim plain and fast."""
+"""Reconstruction from magnitude: given phase, Griffin-Lim plain and fast, and both in turn."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from audiodemo.phase import griffin_lim, reconstruct, spectral_convergence
+from audiodemo.phase import (
+    METHODS,
+    griffin_lim,
+    griffin_lim_each_method,
+    reconstruct,
+    spectral_convergence,
+)
 from audiodemo.spectrogram import SpectrogramConfig, stft
 
 CFG = SpectrogramConfig(sample_rate=8000, n_fft=256, hop_length=64)
@@ -92,3 +98,23 @@ def test_spectral_convergence_is_zero_for_equal_and_one_for_silence():
 def test_griffin_lim_rejects_an_unknown_method():
     with pytest.raises(ValueError, match="'slow'"):
         griffin_lim(torch.ones(129, 5), CFG, method="slow")
+
+
+def test_each_method_rebuilds_in_turn_from_the_same_start_counting_its_iterations(rng):
+    x = speechlike(rng)[:3000]
+    steps = list(griffin_lim_each_method(x.numpy(), CFG, 3, seed=5))
+    assert [(s.method, s.iteration, s.done) for s in steps] == [
+        (m, k, 3 * i + k) for i, m in enumerate(METHODS) for k in (1, 2, 3, 3)]
+    results = steps[-1].results
+    assert list(results) == list(METHODS)
+    for method, result in results.items():
+        alone = griffin_lim(stft(x, CFG).abs(), CFG, n_iter=3, method=method, length=len(x),
+                            generator=torch.Generator().manual_seed(5))
+        torch.testing.assert_close(result.wave, alone.wave)
+        assert result.convergence == alone.convergence and result.wave.shape == x.shape
+
+
+def test_no_iterations_give_each_method_its_starting_phase_at_once(rng):
+    steps = list(griffin_lim_each_method(speechlike(rng), CFG, 0))
+    assert [(s.method, s.done) for s in steps] == [(m, 0) for m in METHODS]
+    assert all(len(r.convergence) == 1 for r in steps[-1].results.values())

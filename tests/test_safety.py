@@ -16,6 +16,7 @@ import app
 from audiodemo.checkpoint import load_checkpoint
 from audiodemo.denoise.denoiser import load_denoiser
 from audiodemo.latent import explore
+from audiodemo.melody import shipped
 from audiodemo.melody.model import load_melody
 from audiodemo.ui import (
     denoise_tab,
@@ -62,8 +63,8 @@ def no_network(monkeypatch):
 
 def test_every_tab_works_with_sockets_blocked(no_network):
     for cached in (load_denoiser, explore.get_model, explore.get_codes,
-                   explore.get_audio, melody_tab.get_model, melody_tab.get_bundle,
-                   melody_tab.get_copies):
+                   explore.get_audio, shipped.get_model, shipped.get_bundle,
+                   shipped.get_copies):
         cached.cache_clear()  # load every model and asset again, offline
     speech = example("digit_7_jackson.wav")
     assert spectrogram_tab.analyse(speech, 512, 128, "hann", "mel", True, 80, "magma")[1]

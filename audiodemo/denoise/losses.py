@@ -26,32 +26,37 @@ def compress(mag: torch.Tensor) -> torch.Tensor:
     return mag.clamp_min(1e-6).pow(COMPRESSION)
 
 
-LOSSES = ("l1_sisdr", "l1", "mse_db")
+LOSSES = ("l1_si_sdr", "l1", "mse_db")
+# earlier spellings, as the training records of shipped checkpoints still hold them
+OLD_NAMES = {"l1_sisdr": "l1_si_sdr"}
 
 
 def denoising_loss(
     estimate: torch.Tensor, noisy_spec: torch.Tensor, clean: torch.Tensor,
-    cfg: SpectrogramConfig, kind: str = "l1_sisdr",
+    cfg: SpectrogramConfig, loss: str = "l1_si_sdr",
 ) -> dict[str, torch.Tensor]:
-    """Loss of an estimated clean magnitude; every kind reports all three terms.
+    """Loss of an estimated clean magnitude; every loss reports all three terms.
 
-    Kinds: `l1_sisdr` (ours) compressed-magnitude L1 minus `SI_SDR_WEIGHT` × SI-SDR of the
-    wave rebuilt with the noisy phase; `l1` the compressed L1 alone; `mse_db` the paper's
-    measure, MSE of dB spectrograms in the config's fixed [0, 1] scale.
+    Losses: `l1_si_sdr` (ours; `l1_sisdr` in the records of shipped checkpoints) the
+    compressed-magnitude L1 minus `SI_SDR_WEIGHT` × SI-SDR of the wave rebuilt with the noisy
+    phase; `l1` the compressed L1 alone; `mse_db` the paper's measure, MSE of dB spectrograms
+    in the config's fixed [0, 1] scale.
 
     Args:
         estimate: `(B, F, N)` magnitudes (a mask times the noisy magnitude, or a prediction).
         noisy_spec: complex STFT of the noisy wave, `(B, F, N)`.
         clean: clean waves `(B, T)`.
     """
-    if kind not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {kind!r}")
+    loss = OLD_NAMES.get(loss, loss)
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
     clean_mag = stft(clean, cfg).abs()
     # x^0.3 has an infinite slope at 0, so magnitudes below 1e-6 are held there
     spectral = (compress(estimate) - compress(clean_mag)).abs().mean()
     wave = istft(torch.polar(estimate, noisy_spec.angle()), cfg, length=clean.shape[-1])
-    sdr = si_sdr(clean, wave).mean()
+    mean_si_sdr = si_sdr(clean, wave).mean()
     mse = (normalise_db(amplitude_to_db(estimate, cfg.db_floor), cfg)
            - normalise_db(amplitude_to_db(clean_mag, cfg.db_floor), cfg)).pow(2).mean()
-    total = {"l1_sisdr": spectral - SI_SDR_WEIGHT * sdr, "l1": spectral, "mse_db": mse}[kind]
-    return {"loss": total, "spectral": spectral, "si_sdr": sdr, "mse_db": mse}
+    total = {"l1_si_sdr": spectral - SI_SDR_WEIGHT * mean_si_sdr, "l1": spectral,
+             "mse_db": mse}[loss]
+    return {"loss": total, "spectral": spectral, "si_sdr": mean_si_sdr, "mse_db": mse}

@@ -1,9 +1,9 @@
-"""Speech quality figures: SI-SDR, PESQ (narrow-band) and STOI, on numpy waves.
+"""Speech quality scores: SI-SDR, PESQ (narrow-band) and STOI, on numpy waves.
 
 SI-SDR (Le Roux et al. 2019) is scale-invariant signal-to-distortion ratio in dB; PESQ
 (ITU-T P.862, narrow-band mode, at 8 kHz) approximates a listening score from 1 to 4.5;
 STOI (Taal et al. 2011) predicts intelligibility from 0 to 1. PESQ and STOI are computed at
-8 kHz, resampling when needed, so figures compare across models whatever their own rate.
+8 kHz, resampling when needed, so scores compare across models whatever their own rate.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def stoi(reference: np.ndarray, estimate: np.ndarray, sample_rate: int) -> float
 
 
 def quality(reference: np.ndarray, estimate: np.ndarray, sample_rate: int) -> dict[str, float]:
-    """All three figures, as `{"SI-SDR": dB, "PESQ": score, "STOI": score}`."""
+    """All three scores, as `{"SI-SDR": dB, "PESQ": score, "STOI": score}`."""
     n = min(len(reference), len(estimate))
     reference, estimate = reference[:n], estimate[:n]
     return {
@@ -53,6 +53,17 @@ def quality(reference: np.ndarray, estimate: np.ndarray, sample_rate: int) -> di
         "PESQ": pesq_nb(reference, estimate, sample_rate),
         "STOI": stoi(reference, estimate, sample_rate),
     }
+
+
+def quality_before_and_after(
+    clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray, mix_rate: int,
+    denoised_rate: int,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """`quality` of the noisy input and of the denoised output against the clean speech, all
+    at `METRIC_RATE`: `clean` and `noisy` at `mix_rate`, `denoised` at `denoised_rate`."""
+    reference = resampled(clean, mix_rate)
+    return (quality(reference, resampled(noisy, mix_rate), METRIC_RATE),
+            quality(reference, resampled(denoised, denoised_rate), METRIC_RATE))
 
 
 def resampled(wave: np.ndarray, sample_rate: int, target: int = METRIC_RATE) -> np.ndarray:

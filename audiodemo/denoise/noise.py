@@ -1,7 +1,9 @@
 """Noise to corrupt clean speech: white, pink, brown, babble and mains hum, at a chosen SNR.
 
 Every generator takes a numpy `Generator`, so a seed fixes the noise; `add_noise` scales the
-noise so that the mixture has exactly the requested signal-to-noise ratio.
+noise so that the mixture has exactly the requested signal-to-noise ratio, and `mix` makes of
+it what a recording could hold (never past full scale). A noise is named by its `noise_type`,
+one of `NOISE_TYPES`.
 """
 
 from __future__ import annotations
@@ -47,32 +49,32 @@ def babble(n: int, talkers: list[np.ndarray], rng: np.random.Generator, voices: 
 
 
 def make_noise(
-    kind: str, n: int, sample_rate: int, rng: np.random.Generator,
+    noise_type: str, n: int, sample_rate: int, rng: np.random.Generator,
     talkers: list[np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Noise of a kind in `NOISE_TYPES`, `n` samples long, of about unit RMS."""
-    if kind == "white":
+    """Noise of a type in `NOISE_TYPES`, `n` samples long, of about unit RMS."""
+    if noise_type == "white":
         return rng.standard_normal(n)
-    if kind == "pink":
+    if noise_type == "pink":
         return colored_noise(n, 1.0, rng)
-    if kind == "brown":
+    if noise_type == "brown":
         return colored_noise(n, 2.0, rng)
-    if kind == "babble":
+    if noise_type == "babble":
         return babble(n, talkers or [], rng)
-    if kind == "hum":
+    if noise_type == "hum":
         return hum(n, sample_rate, rng)
-    raise ValueError(f"noise type must be one of {NOISE_TYPES}, got {kind!r}")
+    raise ValueError(f"noise type must be one of {NOISE_TYPES}, got {noise_type!r}")
 
 
 def add_noise(
-    clean: np.ndarray, kind: str, snr_db: float, sample_rate: int,
+    clean: np.ndarray, noise_type: str, snr_db: float, sample_rate: int,
     rng: np.random.Generator, talkers: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """`clean` plus noise scaled to `snr_db` (float32); `ValueError` for silent `clean`, which
     has no SNR."""
     if not np.isfinite(snr_db):
         raise ValueError(f"SNR must be a finite number of dB, got {snr_db}")
-    noise = make_noise(kind, len(clean), sample_rate, rng, talkers)
+    noise = make_noise(noise_type, len(clean), sample_rate, rng, talkers)
     power = np.mean(clean.astype(np.float64) ** 2)
     if power == 0:
         raise ValueError("Cannot set an SNR on silent audio: the recording has no signal.")
@@ -87,3 +89,16 @@ def turned_down(wave: np.ndarray, peak: float = 0.99) -> tuple[np.ndarray, float
     if top <= peak:
         return wave, 0.0
     return wave * (peak / top), 20 * np.log10(top / peak)
+
+
+def mix(
+    clean: np.ndarray, noise_type: str, snr_db: float, sample_rate: int,
+    rng: np.random.Generator, talkers: list[np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """`clean` plus noise at `snr_db` (`add_noise`) as a recording could hold it: where the mix
+    would pass full scale, mix and speech are both turned down (`turned_down`), so the SNR
+    stands. Returns the noisy mix, the clean speech at its level, and the dB turned down."""
+    noisy, down = turned_down(add_noise(clean, noise_type, snr_db, sample_rate, rng, talkers))
+    if down:
+        clean = clean * 10 ** (-down / 20)
+    return noisy, clean, down

@@ -70,10 +70,10 @@ class PairMaker:
         clean = (clean * 10 ** (rng.uniform(*self.gain_db) / 20)).astype(np.float32)
         if not self.noise_mix:
             return clean, clean
-        kinds, probs = zip(*self.noise_mix.items(), strict=True)
-        kind = kinds[rng.choice(len(kinds), p=np.asarray(probs) / sum(probs))]
+        noise_types, probs = zip(*self.noise_mix.items(), strict=True)
+        noise_type = noise_types[rng.choice(len(noise_types), p=np.asarray(probs) / sum(probs))]
         snr = rng.uniform(*self.snr_range)
-        noisy = add_noise(clean, kind, snr, self.sample_rate, rng, self.talkers)
+        noisy = add_noise(clean, noise_type, snr, self.sample_rate, rng, self.talkers)
         return noisy, clean
 
     def batch(self, size: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:

@@ -60,7 +60,7 @@ def _latent(variational: bool, tiny: bool) -> dict:
 def _ours(tiny: bool) -> dict:
     preset = dict(
         model=dict(n_freqs=129, channels=(16, 32, 64), dilations=(1, 2, 4, 8)),
-        spectrogram=OURS_SPEC, features="mask", loss="l1_sisdr", seconds=1.0, concat=True,
+        spectrogram=OURS_SPEC, features="mask", loss="l1_si_sdr", seconds=1.0, concat=True,
         noise_mix=NOISE_MIX, snr_range=(-5.0, 20.0), gain_db=(-25.0, 5.0),
         epochs=24, steps_per_epoch=100, batch_size=16, lr=0.002, cosine="step", half=False,
         max_clips=None, clip_norm=5.0,

@@ -2,9 +2,9 @@
 
 Both put white noise at a given SNR on single test takes (0-4) at the model's own rate,
 with one fixed seed per recording, so every model meets the same noisy inputs.
-- `paper_mse`: the paper's figure, the MSE between the model's output and the clean clip's
+- `paper_mse`: the paper's measure, the MSE between the model's output and the clean clip's
   spectrogram, both scaled to [0, 1] by the noisy clip's dB range, on 0.55 s clips;
-- `sisdr`: the scale-invariant SDR (dB) of the denoised wave of each whole digit.
+- `si_sdr`: the scale-invariant SDR (dB) of the denoised wave of each whole digit.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import numpy as np
 import torch
 
 from audiodemo import fsdd
+from audiodemo.denoise import metrics
 from audiodemo.denoise.denoiser import Denoiser
 from audiodemo.denoise.features import clean_target, model_input
-from audiodemo.denoise.metrics import si_sdr
 from audiodemo.denoise.noise import add_noise
 from audiodemo.spectrogram import stft
 
@@ -30,7 +30,7 @@ def test_takes(recordings: list[fsdd.Recording], count: int | None = None):
 
 
 def paper_mse(denoiser: Denoiser, recordings, snr: float) -> float:
-    """The paper's figure: MSE of [0, 1]-scaled spectrograms of 0.55 s test digits."""
+    """The paper's measure: MSE of [0, 1]-scaled spectrograms of 0.55 s test digits."""
     cfg = denoiser.checkpoint.spectrogram
     n = int(denoiser.checkpoint.preprocessing["clip_seconds"] * cfg.sample_rate)
     errors = []
@@ -46,11 +46,13 @@ def paper_mse(denoiser: Denoiser, recordings, snr: float) -> float:
     return float(np.mean(errors))
 
 
-def sisdr(denoiser: Denoiser, recordings, snr: float) -> float:
+def si_sdr(denoiser: Denoiser, recordings, snr: float) -> float:
     """Mean SI-SDR (dB) of whole denoised test digits at the model's rate (noisy phase)."""
     rate = denoiser.sample_rate
     scores = []
     for i, clean in enumerate(fsdd.load_waves(recordings, rate)):
         noisy = add_noise(clean, "white", snr, rate, np.random.default_rng(i))
-        scores.append(si_sdr(clean, denoiser(noisy, rate)))
+        scores.append(metrics.si_sdr(clean, denoiser(noisy, rate)))
     return float(np.mean(scores))
+
+

@@ -44,7 +44,7 @@ VIEWS = {
     TWO_D: {"AE": "latent_ae", "VAE": "latent_vae"},
     PAPER: {"paper DCAE": "paper_dcae", "paper VAE": "paper_vae"},
 }
-MODELS = {**VIEWS[TWO_D], **VIEWS[PAPER]}  # shown name -> checkpoint and encodings name
+CHOICES = {**VIEWS[TWO_D], **VIEWS[PAPER]}  # shown name -> checkpoint and encodings name
 COLOURS = ("digit", "speaker")
 SPLITS = ("test", "train", "all")
 ALL = "all"
@@ -68,13 +68,13 @@ class Decoded:
 def get_model(name: str) -> Checkpoint:
     """The checkpoint of a 2-D latent model, loaded once (the paper's denoisers come from
     `load_denoiser`, whose copy the Denoise tab shares)."""
-    return load_checkpoint(shipped_checkpoint(MODELS[name]))
+    return load_checkpoint(shipped_checkpoint(CHOICES[name]))
 
 
-@functools.lru_cache(maxsize=len(MODELS))
+@functools.lru_cache(maxsize=len(CHOICES))
 def get_codes(name: str) -> Encodings:
     """The precomputed encodings of a shown model (`python -m audiodemo.latent encode`)."""
-    return Encodings.load(ASSETS / f"{MODELS[name]}.npz")
+    return Encodings.load(ASSETS / f"{CHOICES[name]}.npz")
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,9 +83,20 @@ def get_audio() -> AudioBundle:
     return AudioBundle(ASSETS / "fsdd_test.npz")
 
 
+def speakers() -> list[str]:
+    """The speakers of the encoded recordings, sorted (every model encoded the same ones)."""
+    return sorted(set(get_codes("AE").speaker.tolist()))
+
+
+def bundled_recordings() -> list[str]:
+    """File names of the test recordings, sorted: the ones whose audio the app bundles."""
+    codes = get_codes("AE")
+    return sorted(codes.file[codes.split == "test"].tolist())
+
+
 def _check_model(model: str) -> None:
-    if model not in MODELS:
-        raise ValueError(f"Model must be one of {list(MODELS)}, got {model!r}.")
+    if model not in CHOICES:
+        raise ValueError(f"Model must be one of {list(CHOICES)}, got {model!r}.")
 
 
 def _filters(codes: Encodings, digit, speaker, split) -> np.ndarray:
@@ -210,7 +221,7 @@ def _denoiser_reconstruction(model: str, file: str | None) -> Decoded:
     i, z = _recording_code(codes, file)
     if file not in audio:
         raise ValueError(f"{file} is a training take, whose audio the app does not bundle.")
-    denoiser = load_denoiser(MODELS[model])  # one copy with the Denoise tab's
+    denoiser = load_denoiser(CHOICES[model])  # one copy with the Denoise tab's
     wave = audio.wave(file)
     out = denoiser(wave, audio.sample_rate)
     cfg = denoiser.checkpoint.spectrogram

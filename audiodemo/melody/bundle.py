@@ -2,7 +2,7 @@
 
     python -m audiodemo.melody bundle --data essenFolksong/erk --out assets/melody_corpus.npz
 
-The file holds the training songs' ids (for the longest-copy figure) and the held-out songs'
+The file holds the training songs' ids (for the longest-copy statistic) and the held-out songs'
 opening bars (the seeds offered in the tab: the pickup, if any, and the first full bar), with
 names, time signatures, keys and pickups. Plain arrays only: it loads without pickles.
 """
@@ -51,6 +51,14 @@ class MelodyBundle:
             "source": np.array(self.source),
         }
         save_npz(path, arrays)
+
+    def check_split(self, training: dict) -> None:
+        """`ValueError` unless the songs come from the split a model trained on (its training
+        record, as `MelodyModel.training`): its seeds must be songs it never trained on."""
+        made = (training.get("split_seed", self.split_seed), training.get("data", self.source))
+        if made != (self.split_seed, self.source):
+            raise ValueError(f"The melody bundle ({self.source}, split seed {self.split_seed}) "
+                             f"does not match the model's training split; rebuild the bundle.")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MelodyBundle:

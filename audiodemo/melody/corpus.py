@@ -105,7 +105,7 @@ def parse_file(path: Path) -> list[Song]:
 
     try:
         parsed = converter.parse(str(path))
-    except Exception:  # music21 raises many kinds for malformed files
+    except Exception:  # music21 raises exceptions of many types for malformed files
         return []
     scores = parsed.scores if isinstance(parsed, stream.Opus) else [parsed]
     songs = []

@@ -60,10 +60,10 @@ class NGram:
             seen = self.counts[k].get(tuple(history[len(history) - k :]) if k else ())
             if not seen:
                 break  # a longer context than this was never seen either
-            total, kinds = sum(seen.values()), len(seen)
+            total, distinct = sum(seen.values()), len(seen)
             counts = np.zeros(v)
             counts[list(seen)] = list(seen.values())
-            p = (counts + kinds * p) / (total + kinds)
+            p = (counts + distinct * p) / (total + distinct)
         return p
 
     def distributions(self, ids: list[int], song=None) -> np.ndarray:

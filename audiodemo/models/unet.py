@@ -1,4 +1,4 @@
-"""Our denoiser: a convolutional autoencoder with skip connections (a U-Net) predicting a mask.
+"""The U-Net of ours: a convolutional autoencoder with skip connections predicting a mask.
 
 Still an autoencoder at heart: the encoder halves the frequency axis at each level and the
 decoder mirrors it. What changes from the paper, each for a measured reason:
@@ -21,7 +21,7 @@ from torch import nn
 
 @dataclass
 class MaskUNetConfig:
-    """Our denoiser's shape: frequency bins, channels per level, bottleneck dilations."""
+    """The U-Net's shape: frequency bins, channels per level, bottleneck dilations."""
 
     n_freqs: int = 129
     channels: tuple[int, ...] = (16, 32, 64)

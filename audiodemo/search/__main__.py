@@ -11,7 +11,7 @@ SEARCH is `vae-architecture` (Table 1), `vae-training` (Table 2) or `lstm` (Tabl
 a command resumes it.
 `--storage` takes a database URL (default: the SQLite file `results/search.db`);
 with PostgreSQL or MySQL, the same command on several machines shares one study. Every trial
-records the paper's figure and ours, its settings, the epochs drawn and trained
+records the paper's measure and ours, its settings, the epochs drawn and trained
 (`--epochs-scale`), and its time; the study is written to `results/STUDY.json` after every
 trial (`$AUDIODEMO_RESULTS` names another folder for both). `--data`: FSDD (default
 `$AUDIODEMO_FSDD`) for the VAE searches, a folder or music21 corpus prefix (default

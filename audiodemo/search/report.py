@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 METRICS = {  # by model kind: (metric key, column title, format)
-    "vae": [("paper_mse", "test MSE (paper's figure)", "{:.4f}"),
+    "vae": [("paper_mse", "test MSE (paper's measure)", "{:.4f}"),
             ("sisdr_5db", "SI-SDR at 5 dB (dB)", "{:.2f}"),
             ("val_mse", "validation MSE", "{:.4f}")],
-    "lstm": [("accuracy", "test accuracy (paper's figure)", "{:.3f}"),
+    "lstm": [("accuracy", "test accuracy (paper's measure)", "{:.3f}"),
              ("onset_accuracy", "onset accuracy", "{:.3f}"),
              ("nll", "NLL (nats/symbol)", "{:.3f}")],
 }
@@ -40,7 +40,7 @@ def rows(data: dict) -> tuple[list[str], list[list[str]]]:
 
 
 def _state(trial: dict) -> str:
-    """The trial's state; a pruned one says where, and its last validation figure."""
+    """The trial's state; a pruned one says where, and its last validation score."""
     if trial["state"] != "pruned" or not trial.get("validation"):
         return trial["state"]
     epoch, value = max(trial["validation"].items(), key=lambda kv: int(kv[0]))

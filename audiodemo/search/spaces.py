@@ -26,7 +26,7 @@ ARCHITECTURES = {
 }
 TABLE1_SETTINGS = dict(lr=0.0005, batch_size=32, epochs=50)
 
-# The paper's figures, as printed (Table 2's learning rates lie outside the range its text
+# The paper's results, as printed (Table 2's learning rates lie outside the range its text
 # gives for the search; they are copied as printed)
 PAPER_TABLES = {
     "vae-architecture": {"columns": ["architecture", "MSE"], "rows": [
@@ -43,7 +43,7 @@ PAPER_TABLES = {
 
 @dataclass(frozen=True)
 class Objective:
-    """A figure a trial is scored by: its key in the trial's metrics and its direction."""
+    """A measure a trial is scored by: its key in the trial's metrics and its direction."""
 
     metric: str
     direction: str  # "minimize" or "maximize"

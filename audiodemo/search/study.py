@@ -25,7 +25,7 @@ from audiodemo.paths import results_dir
 from audiodemo.search.spaces import ARCHITECTURES, PAPER_TABLES, Search
 
 SAMPLERS = ("random", "tpe", "grid")
-FINISHED = (TrialState.COMPLETE,)  # pruned and failed trials have no test figures
+FINISHED = (TrialState.COMPLETE,)  # pruned and failed trials have no test scores
 
 
 def default_storage() -> str:
@@ -81,7 +81,7 @@ def open_study(search: Search, storage: str, name: str, objective: str, sampler:
 
 
 def finished(study: optuna.Study) -> int:
-    """Trials that completed (with test figures)."""
+    """Trials that completed (with test scores)."""
     return len(study.get_trials(deepcopy=False, states=FINISHED))
 
 
@@ -92,7 +92,7 @@ def record_command(study: optuna.Study, command: str) -> None:
 
 
 def results(study: optuna.Study, search: Search) -> dict:
-    """The study as plain JSON-ready data: settings, figures and timings of every trial."""
+    """The study as plain JSON-ready data: settings, scores and timings of every trial."""
     trials = []
     for t in study.get_trials(deepcopy=False):
         if t.state == TrialState.WAITING:  # queued for a later run, not yet run

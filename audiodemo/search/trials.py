@@ -1,6 +1,6 @@
 """Training and scoring one trial of a search: the paper's VAE on FSDD or its LSTM on songs.
 
-A trial trains in a temporary folder, reports its validation figure after each epoch (so a
+A trial trains in a temporary folder, reports its validation score after each epoch (so a
 pruner may stop it), then scores the best epoch's checkpoint on test data: the VAE by the
 paper's spectrogram MSE and by SI-SDR, both at 5 dB SNR on test digits; the LSTM by
 accuracy and NLL per symbol on the test songs of a split by song. Preset `tiny` shrinks the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from audiodemo import fsdd
 from audiodemo.denoise.denoiser import Denoiser
-from audiodemo.denoise.scores import paper_mse, sisdr, test_takes
+from audiodemo.denoise.scores import paper_mse, si_sdr, test_takes
 from audiodemo.melody.evaluate import evaluate
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.vocab import Vocabulary
@@ -53,7 +53,7 @@ def vae_trial(settings: dict, data: str, preset: str, scale: float, seed: int = 
         denoiser = Denoiser.from_checkpoint(out)
         tests = test_takes(fsdd.list_recordings(data), TEST_DIGITS[preset])
         metrics = {"paper_mse": paper_mse(denoiser, tests, SNR_DB),
-                   "sisdr_5db": sisdr(denoiser, tests, SNR_DB),
+                   "sisdr_5db": si_sdr(denoiser, tests, SNR_DB),
                    "val_mse": min(r["val_mse"] for r in rows)}
     return {"metrics": metrics, "epochs_trained": epochs, "train_seconds": round(trained, 1),
             "seconds": round(time.time() - start, 1), "test_digits": len(tests)}

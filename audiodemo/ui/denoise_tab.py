@@ -18,8 +18,8 @@ import numpy as np
 from audiodemo import limits
 from audiodemo.audio import load_audio
 from audiodemo.denoise.denoiser import load_denoiser
-from audiodemo.denoise.metrics import METRIC_RATE, quality, resampled
-from audiodemo.denoise.noise import NOISE_TYPES, add_noise, turned_down
+from audiodemo.denoise.metrics import METRIC_RATE, quality_before_and_after, resampled
+from audiodemo.denoise.noise import NOISE_TYPES, mix
 from audiodemo.plots.signal import comparison_figure
 from audiodemo.ui.common import (
     cleared_on_error,
@@ -31,7 +31,7 @@ from audiodemo.ui.common import (
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import shared_db_views
 
-MODELS = {
+CHOICES = {  # shown label -> checkpoint name
     "Ours: U-Net mask": "ours",
     "Paper DCAE": "paper_dcae",
     "Paper VAE": "paper_vae",
@@ -53,7 +53,7 @@ SPEED: dict[tuple[str, str, bool], float] = {}
 INTRO = """
 A **denoising autoencoder** learns to map noisy spectrograms to clean ones. Pick an example
 or record yourself, **add noise** at a chosen signal-to-noise ratio (SNR: 0 dB means noise as
-loud as speech), and compare the paper's DCAE and VAE with our model. Because the clean
+loud as speech), and compare the paper's DCAE and VAE with ours, a U-Net. Because the clean
 recording is known when the noise is added here, the app scores each result: **SI-SDR**
 (dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
 intelligibility). Try Griffin-Lim reconstruction to hear what throwing phase away costs.
@@ -69,11 +69,9 @@ def babble_talkers(rate: int) -> np.ndarray:
     return load_audio(example("babble.wav"), rate)[0]
 
 
-def _metrics_table(clean, noisy, denoised, rate) -> str:
-    """SI-SDR, PESQ and STOI of the noisy input and the output, all at `METRIC_RATE`."""
-    reference = resampled(clean, MIX_RATE)
-    rows = {"noisy input": quality(reference, resampled(noisy, MIX_RATE), METRIC_RATE),
-            "denoised": quality(reference, resampled(denoised, rate), METRIC_RATE)}
+def _scores_table(noisy: dict[str, float], denoised: dict[str, float]) -> str:
+    """The noisy input's and the output's SI-SDR, PESQ and STOI (taken at `METRIC_RATE`)."""
+    rows = {"noisy input": noisy, "denoised": denoised}
     lines = [f"| scored at {METRIC_RATE // 1000} kHz | SI-SDR (dB) | PESQ | STOI |",
              "|---|---|---|---|"]
     for name, q in rows.items():
@@ -85,7 +83,7 @@ def _metrics_table(clean, noisy, denoised, rate) -> str:
 
 
 def _check(model, reconstruction, seed) -> int:
-    if model not in MODELS or reconstruction not in RECONSTRUCTION_LABELS:
+    if model not in CHOICES or reconstruction not in RECONSTRUCTION_LABELS:
         raise ValueError(f"Unknown model {model!r} or reconstruction {reconstruction!r}.")
     seed = 0 if seed is None else seed
     if seed < 0 or seed != int(seed):
@@ -100,7 +98,7 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     if audio is None:
         raise ValueError("Upload, record or pick a recording first.")
     seed = _check(model, reconstruction, seed)
-    denoiser = load_denoiser(MODELS[model])
+    denoiser = load_denoiser(CHOICES[model])
     rate = denoiser.sample_rate
     clean, note = None, ""
     if noise_type == NO_NOISE:  # straight to the model's rate: nothing to compare
@@ -108,11 +106,9 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     else:
         clean, in_rate, cut = sound_in(audio, MIX_RATE, limits.DENOISE_SECONDS)
         talkers = [babble_talkers(in_rate)] if noise_type == "babble" else None
-        wave = add_noise(clean, noise_type, float(snr_db), in_rate,
-                         np.random.default_rng(seed), talkers)
-        wave, down = turned_down(wave)  # a recording cannot go past full scale either
-        if down:
-            clean = clean * 10 ** (-down / 20)
+        wave, clean, down = mix(clean, noise_type, float(snr_db), in_rate,
+                                np.random.default_rng(seed), talkers)
+        if down:  # a recording cannot go past full scale either
             note = (f" The noisy mix peaked above full scale, so speech and mix were both "
                     f"turned down by {down:.1f} dB (the SNR is unchanged).")
     duration, key = len(wave) / in_rate, (model, reconstruction, clean is not None)
@@ -130,7 +126,8 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     report = (f"**{model}** works at **{rate} Hz** (the noisy input was resampled to it); "
               f"{duration:.1f} s denoised in {seconds:.2f} s on this CPU.{note} "
               f"{cut}\n\n")
-    report += (_metrics_table(clean, wave, out, rate) if clean is not None else
+    report += (_scores_table(*quality_before_and_after(clean, wave, out, MIX_RATE, rate))
+               if clean is not None else
                "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
     noisy_player, denoised_player = players([(wave, in_rate, "noisy.wav"),
                                              (out, rate, "denoised.wav")])
@@ -152,7 +149,7 @@ def build_denoise_tab() -> None:
                             api_visibility="private")  # loading an example is no API
                 noise = gr.Dropdown([NO_NOISE, *NOISE_TYPES], value="white", label="Add noise")
                 snr = gr.Slider(-5, 20, value=5, step=1, label="SNR (dB)")
-                model = gr.Radio(list(MODELS), value="Ours: U-Net mask", label="Model")
+                model = gr.Radio(list(CHOICES), value="Ours: U-Net mask", label="Model")
                 recon = gr.Radio(list(RECONSTRUCTION_LABELS), value="Noisy phase",
                                  label="Phase for the output")
                 strength = gr.Slider(0, 1, value=1, step=0.05, label="Strength (0 = input)")

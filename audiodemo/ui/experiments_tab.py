@@ -16,7 +16,7 @@ INTRO = """
 The paper chose its VAE and LSTM by hand-run random searches (Table 1: depth and latent size;
 Table 2: learning rate, batch size, epochs; Table 3: the LSTM's units and training). We rerun
 them on [Optuna](https://optuna.org) with `python -m audiodemo.search`, score every trial by
-the paper's figure **and** by one that means more (SI-SDR of denoised speech; NLL of test
+the paper's measure **and** by one that means more (SI-SDR of denoised speech; NLL of test
 songs split by song), and show the results here. On a CPU the epoch counts were scaled down;
 each table says by how much. Nothing trains in this tab.
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gradio as gr
 
 from audiodemo.latent import explore
-from audiodemo.latent.explore import ALL, COLOURS, GRID_N, MODELS, SPLITS, TWO_D, VIEWS, get_codes
+from audiodemo.latent.explore import ALL, CHOICES, COLOURS, GRID_N, SPLITS, TWO_D, VIEWS
 from audiodemo.plots.scatter_svg import CLICK_JS
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
@@ -83,13 +83,12 @@ def build_latent_tab() -> None:
     """Add the Latent space tab to the current `gr.Blocks`."""
     with gr.Tab("Latent space", id="latent"):
         gr.Markdown(INTRO)
-        speakers = sorted(set(get_codes("AE").speaker.tolist()))
-        test_files = sorted(get_codes("AE").file[get_codes("AE").split == "test"].tolist())
+        test_files = explore.bundled_recordings()
         view = gr.Radio(list(VIEWS), value=TWO_D, label="Planes")
         with gr.Row():
             colour = gr.Radio(list(COLOURS), value="digit", label="Colour by")
             digit = gr.Dropdown([ALL, *map(str, range(10))], value=ALL, label="Digit")
-            speaker = gr.Dropdown([ALL, *speakers], value=ALL, label="Speaker")
+            speaker = gr.Dropdown([ALL, *explore.speakers()], value=ALL, label="Speaker")
             split = gr.Radio(list(SPLITS), value="test", label="Split")
             shared = gr.Checkbox(value=False, label="Same axes for both (compare spreads)")
         *first, table = picture(colour.value, digit.value, speaker.value, split.value,
@@ -100,7 +99,7 @@ def build_latent_tab() -> None:
                       for side, svg in zip(("left", "right"), first, strict=True)]
         stats = gr.Markdown(table, label="Latent statistics", show_label=False)
         with gr.Row():
-            model = gr.Dropdown(list(MODELS), value="VAE", label="Decode with")
+            model = gr.Dropdown(list(CHOICES), value="VAE", label="Decode with")
             x = gr.Number(0.0, label="z₁")
             y = gr.Number(0.0, label="z₂")
             file = gr.Textbox("", label="Recording (empty: decode the point)")

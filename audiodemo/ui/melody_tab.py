@@ -1,41 +1,22 @@
 """The Melody tab: an LSTM continues a seed bar; see the score, hear it, download it.
 
 One event in the API, `/generate`: scores (verovio SVG), the first variation's audio, MIDI and
-MusicXML files of every variation, the symbols, and each melody's figures (notes in key,
+MusicXML files of every variation, the symbols, and each melody's statistics (notes in key,
 ending on the tonic, range, bar repetition, the longest stretch copied from a training song).
 Seeds come from held-out songs (bundled in `assets/melody_corpus.npz`) or are typed.
 """
 
 from __future__ import annotations
 
-import functools
 import time
 
 import gradio as gr
 
-from audiodemo.checkpoint import shipped_checkpoint
-from audiodemo.melody.bundle import MelodyBundle
+from audiodemo.melody import shipped
 from audiodemo.melody.corpus import Song
-from audiodemo.melody.figures import CopyIndex, melody_figures
-from audiodemo.melody.generate import (
-    CANDIDATES,
-    KEYS,
-    MAX_BARS,
-    check_temperature,
-    generate_variations,
-    key_name,
-)
-from audiodemo.melody.model import MelodyModel, load_melody
-from audiodemo.melody.render import (
-    SAMPLE_RATE,
-    musicxml,
-    score_svg,
-    synthesize,
-    to_stream,
-    write_melody,
-)
+from audiodemo.melody.generate import CANDIDATES, KEYS, MAX_BARS, check_temperature
+from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
 from audiodemo.melody.symbols import parse_seed
-from audiodemo.paths import ASSETS
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
@@ -52,44 +33,16 @@ is moved to the key you pick. Cut off after so many bars, a melody mostly stops 
 with **End in the last bar** the model drafts several continuations at once and keeps one in
 proportion to the chance it gives a song ending in that bar, so the cadence is the model's
 own, not a rule; drafts that copy more than two bars of a training song can be set aside.
-The figures say whether it stays in key, ends on the tonic,
+The statistics say whether it stays in key, ends on the tonic,
 repeats bars as folk songs do, or copies a training song.
 """
-
-
-@functools.lru_cache(maxsize=1)
-def get_model() -> MelodyModel:
-    """The shipped melody checkpoint, loaded once."""
-    return load_melody(shipped_checkpoint("melody"))
-
-
-@functools.lru_cache(maxsize=1)
-def get_bundle() -> MelodyBundle:
-    """Training songs and seeds (`python -m audiodemo.melody bundle`), checked against the
-    model: its seeds must be songs the model never trained on."""
-    bundle = MelodyBundle.load(ASSETS / "melody_corpus.npz")
-    made = get_model().training
-    if (made.get("split_seed", bundle.split_seed), made.get("data", bundle.source)) != (
-            bundle.split_seed, bundle.source):
-        raise ValueError(f"The melody bundle ({bundle.source}, split seed {bundle.split_seed}) "
-                         f"does not match the model's training split; rebuild the bundle.")
-    return bundle
-
-
-@functools.lru_cache(maxsize=1)
-def get_copies() -> CopyIndex:
-    """The training songs indexed for the longest-copy figure."""
-    return CopyIndex(get_bundle().train, get_model().vocab)
 
 
 def _seed_song(seed_name: str, typed: str, minor: bool) -> Song:
     if seed_name == TYPED or not seed_name:
         symbols = parse_seed(typed)
         return Song("typed", symbols, "4/4", "A minor" if minor else "C major")
-    for song in get_bundle().seeds:
-        if song.name == seed_name:
-            return song
-    raise ValueError(f"Unknown seed {seed_name!r}: pick one from the list or type one.")
+    return shipped.held_out_seed(seed_name)
 
 
 @user_errors
@@ -111,7 +64,7 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
 @user_errors
 def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed,
              end_in_last_bar=True, avoid_copies=True, progress=gr.Progress()):
-    """Scores, audio, files, symbols and figures of `variations` continuations of a seed."""
+    """Scores, audio, files, symbols and statistics of `variations` continuations of a seed."""
     song = _seed_song(seed_name, typed or "", bool(minor))
     temperature = check_temperature(temperature)
     bars = _whole(bars, "Bars", 1, MAX_BARS)
@@ -123,10 +76,7 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
     if not 30 <= float(tempo) <= 240:
         raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
     is_minor = "minor" in song.key
-    model, folder = get_model(), output_dir()
-    longer = 2 * song.steps_per_bar + 1  # more than two bars
-    avoid = ((lambda symbols: get_copies().copies(symbols, longer))
-             if end_in_last_bar and avoid_copies else None)
+    folder = output_dir()
     scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
     start = time.perf_counter()
 
@@ -135,23 +85,18 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
             if k else ""  # measured on the variations written so far
         progress(k / variations, desc=f"variation {k + 1} of {variations}{left}")
 
-    drafts = generate_variations(model, song.symbols, variations, bars, temperature, key,
-                                 is_minor, song.steps_per_bar, song.pickup, random_seed,
-                                 bool(end_in_last_bar), avoid, before=report)
-    for k, variation in enumerate(drafts):
-        melody, symbols = variation.melody, variation.symbols
-        figures = melody_figures(melody.continuation, song.steps_per_bar, is_minor,
-                                 get_copies(), song.pickup, before=melody.seed)
-        midi_path, xml_path = folder / f"melody-{k + 1}.mid", folder / f"melody-{k + 1}.musicxml"
-        xml = write_melody(symbols, midi_path, xml_path, song.time_signature, tempo,
-                           key_name(key, is_minor), song.pickup)
-        scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(xml))
-        files += [str(midi_path), str(xml_path)]
+    written = shipped.write_variations(song, variations, bars, temperature, key, tempo,
+                                       random_seed, folder, bool(end_in_last_bar),
+                                       bool(avoid_copies), before=report)
+    for k, w in enumerate(written):
+        symbols, stats = w.variation.symbols, w.statistics
+        scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(w.xml))
+        files += [str(w.midi), str(w.musicxml)]
         texts.append(f"{k + 1}: " + " ".join(symbols))
-        rows.append(f"| {k + 1} | {figures['notes']} | {100 * figures['in_key']:.0f} % | "
-                    f"{'yes' if figures['ends_on_tonic'] else 'no'} | {figures['range']} | "
-                    f"{figures['bar_repetition']:.2f} | {figures['longest_copy_bars']:.1f} |"
-                    + f" {_ending(melody, bool(end_in_last_bar))} |")
+        rows.append(f"| {k + 1} | {stats['notes']} | {100 * stats['in_key']:.0f} % | "
+                    f"{'yes' if stats['ends_on_tonic'] else 'no'} | {stats['range']} | "
+                    f"{stats['bar_repetition']:.2f} | {stats['longest_copy_bars']:.1f} |"
+                    + f" {_ending(w.variation.melody, bool(end_in_last_bar))} |")
         if audio is None:
             wave, synth = synthesize(symbols, tempo)
             audio = player(wave, SAMPLE_RATE, "melody-1.wav", folder)
@@ -175,7 +120,7 @@ def build_melody_tab() -> None:
     """Add the Melody tab to the current `gr.Blocks`."""
     with gr.Tab("Melody", id="melody"):
         gr.Markdown(INTRO)
-        names = [s.name for s in get_bundle().seeds]
+        names = [s.name for s in shipped.get_bundle().seeds]
         with gr.Row():
             with gr.Column(scale=1, min_width=320):
                 seed = gr.Dropdown([*names, TYPED], value=names[0],
@@ -199,7 +144,7 @@ def build_melody_tab() -> None:
             with gr.Column(scale=2):
                 scores = gr.HTML(elem_id="melody-score", label="Scores", show_label=False)
                 audio = gr.Audio(label="Listen", interactive=False, elem_id="melody-audio")
-                report = gr.Markdown(elem_id="melody-report", label="Figures",
+                report = gr.Markdown(elem_id="melody-report", label="Statistics",
                                      show_label=False)
                 gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
                 files = gr.File(label="MIDI and MusicXML", file_count="multiple",

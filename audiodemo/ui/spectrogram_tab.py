@@ -13,13 +13,12 @@ import functools
 import time
 
 import gradio as gr
-import torch
 
 from audiodemo import limits
-from audiodemo.phase import METHODS, griffin_lim_steps
+from audiodemo.phase import METHODS, griffin_lim_each_method
 from audiodemo.plots.interactive import spectrogram_plotly
 from audiodemo.plots.signal import convergence_figure, spectrogram_figure, waveform_figure
-from audiodemo.spectrogram import WINDOWS, SpectrogramConfig, stft
+from audiodemo.spectrogram import WINDOWS, SpectrogramConfig
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import SCALES, resolution_text, spectrogram_view
@@ -98,23 +97,18 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progre
     cfg = _config(sr, n_fft, hop_length, window)
     cfg.check_invertible()
     wave = full[: limits.griffin_lim_excerpt(cfg, n_iter, len(full), len(METHODS))]
-    mag = stft(torch.from_numpy(wave), cfg).abs()
-    results, started, reported = {}, time.perf_counter(), 0.0
+    started, reported = time.perf_counter(), 0.0
     total = max(1, n_iter * len(METHODS))
-    for i, m in enumerate(METHODS):
-        steps = griffin_lim_steps(mag, cfg, n_iter, m, length=len(wave),
-                                  generator=torch.Generator().manual_seed(0))
-        for step in steps:
-            done = i * n_iter + len(step.convergence) - (step.wave is not None)
-            elapsed = time.perf_counter() - started
-            if elapsed - reported >= REPORT_EVERY and 0 < done < total:
-                reported = elapsed
-                left = elapsed / done * (total - done)
-                text = f"{m} Griffin-Lim: iteration {done - i * n_iter} of {n_iter}, " \
-                       f"about {left:.0f} s left"
-                progress(done / total, desc=text)
-                yield gr.skip(), gr.skip(), gr.skip(), text
-        results[m] = step
+    for step in griffin_lim_each_method(wave, cfg, n_iter):
+        elapsed = time.perf_counter() - started
+        if elapsed - reported >= REPORT_EVERY and 0 < step.done < total:
+            reported = elapsed
+            left = elapsed / step.done * (total - step.done)
+            text = f"{step.method} Griffin-Lim: iteration {step.iteration} of {n_iter}, " \
+                   f"about {left:.0f} s left"
+            progress(step.done / total, desc=text)
+            yield gr.skip(), gr.skip(), gr.skip(), text
+    results = step.results
     chosen = results[method]
     summary = (
         f"{method.capitalize()} Griffin-Lim, {n_iter} iterations from random phase: "

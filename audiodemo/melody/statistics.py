@@ -1,6 +1,6 @@
 """What makes a melody: notes in key, ending on the tonic, range, repetition, and copying.
 
-Melodies here are in C major or A minor (the corpus is moved there). `melody_figures` gives:
+Melodies here are in C major or A minor (the corpus is moved there). `melody_statistics` gives:
 - `in_key`: the share of notes on the scale (C major's pitch classes, plus G♯, the leading
   tone of A minor, for minor songs);
 - `ends_on_tonic`: whether the last note is C (major) or A (minor);
@@ -22,10 +22,10 @@ MAJOR_SCALE = {0, 2, 4, 5, 7, 9, 11}
 _SEPARATOR = 10_000  # between songs in the copy index; never a vocabulary id
 
 
-def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
+def melody_statistics(symbols: list[str], steps_per_bar: int, minor: bool = False,
                    copies: CopyIndex | None = None, pickup: int = 0,
                    before: list[str] | None = None) -> dict:
-    """The figures above for one melody (symbols without the end symbol). `pickup`: the
+    """The statistics above for one melody (symbols without the end symbol). `pickup`: the
     sixteenths of the first bar before the first symbol (of `before`, if given); bars are
     counted from the first downbeat. `before` (a seed) comes first in the melody: its bars
     are earlier bars for `bar_repetition`, and nothing else counts it."""
@@ -38,7 +38,7 @@ def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
     bars = [(i, tuple(whole[i : i + steps_per_bar])) for i in starts]
     repeats = [bar in {b for _, b in bars[:k]} for k, (i, bar) in enumerate(bars)
                if k >= 1 and i >= len(before)]
-    figures = {
+    statistics = {
         "notes": len(pitches),
         "in_key": float(np.mean([p % 12 in scale for p in pitches])) if pitches else 0.0,
         "ends_on_tonic": bool(pitches) and pitches[-1] % 12 == (9 if minor else 0),
@@ -46,8 +46,8 @@ def melody_figures(symbols: list[str], steps_per_bar: int, minor: bool = False,
         "bar_repetition": float(np.mean(repeats)) if repeats else 0.0,
     }
     if copies is not None:
-        figures["longest_copy_bars"] = copies.longest(symbols) / steps_per_bar
-    return figures
+        statistics["longest_copy_bars"] = copies.longest(symbols) / steps_per_bar
+    return statistics
 
 
 class CopyIndex:
