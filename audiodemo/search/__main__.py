@@ -49,6 +49,7 @@ from audiodemo.search.study import (
     open_study,
     record_command,
     results,
+    shown_storage,
     write_results,
 )
 from audiodemo.search.trials import lstm_trial, vae_trial
@@ -77,6 +78,8 @@ def run(args) -> int:
         data = args.data or DEFAULT_SOURCE
         songs = split_songs(load_songs(data), 0)
         shown = {}
+    if args.storage:
+        shown[args.storage] = shown_storage(args.storage)
     argv = [shown.get(a, a) for a in args.argv]
     goal = search.objectives[args.objective]
     out = Path(args.out) if args.out else results_dir() / f"{name}.json"

@@ -14,12 +14,15 @@ import datetime
 import json
 import math
 import os
+import time
 import warnings
 from pathlib import Path
 
 import optuna
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, ProgrammingError
 
 from audiodemo.paths import results_dir
 from audiodemo.search.spaces import ARCHITECTURES, PAPER_TABLES, Search
@@ -54,15 +57,36 @@ def make_sampler(name: str, search: Search, seed: int) -> optuna.samplers.BaseSa
                      f"got {name!r}")
 
 
+def _storage(storage: str, tries: int = 3) -> RDBStorage:
+    """Optuna's storage, its tables made if new. Workers starting at once on a new database
+    may collide making them (optuna#1092); the loser finds them made on its next try."""
+    for attempt in range(tries):
+        try:
+            with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 5
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                return RDBStorage(storage_url(storage), heartbeat_interval=30, grace_period=90,
+                                  heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(
+                                      max_retry=1))
+        except (IntegrityError, ProgrammingError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(1.0 + attempt)
+    raise AssertionError("unreachable")
+
+
+def shown_storage(storage: str) -> str:
+    """A storage URL as results may show it: without its password."""
+    try:
+        return make_url(storage).render_as_string(hide_password=True)
+    except ArgumentError:
+        return storage
+
+
 def open_study(search: Search, storage: str, name: str, objective: str, sampler: str,
                seed: int = 0) -> optuna.Study:
     """Create the study, or load it to resume; `ValueError` if it was made for another
     search or objective."""
-    with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 5
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        rdb = RDBStorage(storage_url(storage), heartbeat_interval=30, grace_period=90,
-                         heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(
-                             max_retry=1))
+    rdb = _storage(storage)
     goal = search.objectives[objective]
     study = optuna.create_study(storage=rdb, study_name=name, direction=goal.direction,
                                 load_if_exists=True,
@@ -121,7 +145,7 @@ def results(study: optuna.Study, search: Search) -> dict:
 def write_results(data: dict, path: Path) -> None:
     """Write atomically, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # one per writing process
     tmp.write_text(json.dumps(data, indent=1) + "\n")
     os.replace(tmp, path)
 
