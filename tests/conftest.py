@@ -126,3 +126,38 @@ def tiny_checkpoints(fake_fsdd, tmp_path_factory) -> dict[str, Path]:
         main([kind, "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(paths[kind]),
               "--quiet"])
     return paths
+
+
+@pytest.fixture(scope="session")
+def fake_speechocean(tmp_path_factory) -> Path:
+    """A speechocean762-shaped folder: two training speakers and two of the validation
+    speakers, three 16 kHz FLAC 'utterances' (harmonic tones) each, with their tables."""
+    root = tmp_path_factory.mktemp("speechocean762")
+    speakers = {"0001": ("m", 30), "0006": ("f", 9), "0075": ("m", 6), "0104": ("f", 6)}
+    rng = np.random.default_rng(1)
+    utt2spk = []
+    for spk, (gender, age) in speakers.items():
+        (root / "wav" / f"SPEAKER{spk}").mkdir(parents=True)
+        for i in range(3):
+            utt = f"0{spk}{i:04d}"
+            f0, seconds = rng.uniform(100, 300), rng.uniform(1.2, 2.0)
+            wave = sum(tone(f0 * k, seconds, 16000) / k for k in range(1, 6)) * 0.3
+            sf.write(root / "wav" / f"SPEAKER{spk}" / f"{utt}.flac", wave, 16000)
+            utt2spk.append(f"{utt} {spk}")
+    (root / "utt2spk").write_text("\n".join(utt2spk) + "\n")
+    (root / "spk2gender").write_text("".join(f"{s}\t{g}\n" for s, (g, _) in speakers.items()))
+    (root / "spk2age").write_text("".join(f"{s}\t{a}\n" for s, (_, a) in speakers.items()))
+    return root
+
+
+@pytest.fixture(scope="session")
+def fake_esc10(tmp_path_factory) -> Path:
+    """An ESC-10-shaped folder: two classes, one 2 s 44.1 kHz clip per fold 1-4 each."""
+    root = tmp_path_factory.mktemp("esc10")
+    rng = np.random.default_rng(2)
+    for folder in ("002 - Rain", "007 - Helicopter"):
+        (root / folder).mkdir()
+        for fold in range(1, 5):
+            clip = rng.standard_normal(88200) * 0.1
+            sf.write(root / folder / f"{fold}-{rng.integers(10**5)}-A.ogg", clip, 44100)
+    return root

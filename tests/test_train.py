@@ -158,3 +158,25 @@ def test_resuming_a_different_training_is_refused(fake_fsdd, tmp_path):
     with pytest.raises(ValueError, match="state of another training"):
         train("unet", "tiny", out=tmp_path / "a.pt", data=fake_fsdd, settings={"epochs": 4},
               quiet=True, resume=True)
+
+
+def test_the_wideband_model_trains_resumes_and_rebuilds(fake_speechocean, fake_esc10,
+                                                        tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIODEMO_ESC10", str(fake_esc10))
+    common = dict(data=fake_speechocean, settings={"epochs": 2}, quiet=True)
+    whole = train("gtcrn", "tiny", out=tmp_path / "whole.pt", **common)
+
+    def stop(row):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train("gtcrn", "tiny", out=tmp_path / "cut.pt", on_epoch=stop, **common)
+    resumed = train("gtcrn", "tiny", out=tmp_path / "cut.pt", resume=True, **common)
+    assert [r["val_loss"] for r in resumed] == [r["val_loss"] for r in whole]
+    loaded = load_checkpoint(tmp_path / "cut.pt")
+    assert loaded.kind == "gtcrn" and loaded.preprocessing["features"] == "complex_mask"
+    assert "0075" in loaded.training["data"] and "$AUDIODEMO_SPEECHOCEAN" in loaded.training[
+        "command"]
+    for a, b in zip(load_checkpoint(tmp_path / "whole.pt").model.state_dict().values(),
+                    loaded.model.state_dict().values(), strict=True):
+        assert torch.equal(a, b)

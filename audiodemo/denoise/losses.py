@@ -60,3 +60,28 @@ def denoising_loss(
     total = {"l1_si_sdr": spectral - SI_SDR_WEIGHT * mean_si_sdr, "l1": spectral,
              "mse_db": mse}[loss]
     return {"loss": total, "spectral": spectral, "si_sdr": mean_si_sdr, "mse_db": mse}
+
+
+def hybrid_loss(estimate: torch.Tensor, clean_spec: torch.Tensor, clean: torch.Tensor,
+                cfg: SpectrogramConfig, weights: tuple[float, float, float] = (30.0, 70.0, 0.1),
+                ) -> dict[str, torch.Tensor]:
+    """GTCRN's loss of an estimated complex spectrum (Rong et al. 2024): MSE of the
+    compressed spectra (|X|^0.3 with X's phase), real and imaginary parts; MSE of the
+    compressed magnitudes; minus SI-SDR (dB) of the rebuilt wave, with `weights` in that
+    order (the paper's 30, 70, and 1 per tenth of a dB).
+
+    Args:
+        estimate, clean_spec: complex `(B, F, N)`; clean: clean waves `(B, T)`.
+    """
+    def squeezed(spec):
+        mag = spec.abs().clamp_min(1e-12)
+        return spec * mag.pow(COMPRESSION - 1), mag.pow(COMPRESSION)
+
+    est_c, est_m = squeezed(estimate)
+    ref_c, ref_m = squeezed(clean_spec)
+    ri = (est_c - ref_c).abs().pow(2).mean()  # real and imaginary squared errors, summed
+    mag = (est_m - ref_m).pow(2).mean()
+    mean_si_sdr = si_sdr(clean, istft(estimate, cfg, length=clean.shape[-1])).mean()
+    w_ri, w_mag, w_sdr = weights
+    return {"loss": w_ri * ri + w_mag * mag - w_sdr * mean_si_sdr, "ri": ri, "magnitude": mag,
+            "si_sdr": mean_si_sdr}

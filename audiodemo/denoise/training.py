@@ -16,14 +16,12 @@ from audiodemo import fsdd
 from audiodemo.denoise.features import clean_target, model_input, output_magnitude
 from audiodemo.denoise.losses import denoising_loss
 from audiodemo.denoise.pairs import PairMaker
-from audiodemo.denoise.presets import PRESETS
 from audiodemo.models import build_model
 from audiodemo.models.paper import vae_loss
 from audiodemo.spectrogram import stft
 
 VALIDATION_TAKES = range(5, 8)
 VALIDATION_SIZE = 64
-KINDS = tuple(PRESETS)  # dcae, vae, unet
 
 
 def step_loss(kind, model, preset, noisy, clean) -> dict[str, torch.Tensor]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from torch import nn
 
 from audiodemo.melody.model import MelodyConfig, MelodyLSTM
+from audiodemo.models.gtcrn import GTCRN, GTCRNConfig
 from audiodemo.models.paper import PaperAEConfig, PaperAutoencoder
 from audiodemo.models.unet import MaskUNet, MaskUNetConfig
 
@@ -12,6 +13,7 @@ REGISTRY = {
     "dcae": (PaperAEConfig, PaperAutoencoder),
     "vae": (PaperAEConfig, PaperAutoencoder),
     "unet": (MaskUNetConfig, MaskUNet),
+    "gtcrn": (GTCRNConfig, GTCRN),
     "melody": (MelodyConfig, MelodyLSTM),
 }
 

@@ -23,6 +23,7 @@ import torch
 from audiodemo.checkpoint import is_shipped, load_checkpoint
 from audiodemo.denoise.presets import PRESETS as DENOISER_PRESETS
 from audiodemo.denoise.training import DenoiserTask
+from audiodemo.denoise.wideband_training import WidebandTask
 from audiodemo.melody.train import PRESETS as MELODY_PRESETS
 from audiodemo.melody.train import MelodyTask
 from audiodemo.models import REGISTRY
@@ -31,7 +32,7 @@ from audiodemo.train.loop import fit
 from audiodemo.train.record import command, portable
 
 TRAINERS = {"dcae": DenoiserTask, "vae": DenoiserTask, "unet": DenoiserTask,
-            "melody": MelodyTask}
+            "gtcrn": WidebandTask, "melody": MelodyTask}
 PRESETS = {**DENOISER_PRESETS, "melody": MELODY_PRESETS}
 
 
@@ -86,6 +87,8 @@ def initial_weights(path: str, kind: str, model: torch.nn.Module) -> None:
 
 def _shown_data(kind: str, data) -> str | None:
     """The data as the record's command shows it, without paths of this machine."""
+    if kind == "gtcrn":
+        return "$AUDIODEMO_SPEECHOCEAN"
     if kind != "melody":
         return "$AUDIODEMO_FSDD"
     if data is None or isinstance(data, tuple):

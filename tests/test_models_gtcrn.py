@@ -1,0 +1,47 @@
+"""The GTCRN-style network: its ERB bands, shapes, causality and size."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from audiodemo.denoise.presets import WIDE_SPEC
+from audiodemo.models.gtcrn import GTCRN, GTCRNConfig, erb_filterbank
+from audiodemo.spectrogram import stft
+
+
+def test_the_erb_bands_are_a_partition_of_unity_growing_with_frequency():
+    weights = erb_filterbank(257, 16000, 65, 64)
+    assert weights.shape == (64, 192) and (weights >= 0).all()
+    torch.testing.assert_close(weights.sum(0), torch.ones(192))
+    widths = weights.sum(1)
+    assert widths[-8:].mean() > 3 * widths[:8].mean()  # wider bands at the top
+
+
+@pytest.mark.parametrize("frames", [1, 7, 63])
+def test_the_output_is_a_spectrum_of_the_input_shape(frames):
+    model = GTCRN(GTCRNConfig()).eval()
+    spec = torch.randn(2, 257, frames, dtype=torch.complex64)
+    with torch.no_grad():
+        out = model(spec)
+    assert out.shape == spec.shape and out.dtype == spec.dtype and torch.isfinite(out.abs()).all()
+    mask = model.mask(spec)  # each part within [-1, 1], spread to every bin
+    assert mask.real.abs().max() <= 1 and mask.imag.abs().max() <= 1
+
+
+def test_no_output_frame_depends_on_a_later_input():
+    torch.manual_seed(0)
+    model = GTCRN(GTCRNConfig()).eval()
+    wave = torch.randn(1, 16000)
+    later = wave.clone()
+    later[:, 8000:] = torch.randn(1, 8000)
+    with torch.no_grad():
+        a, b = model(stft(wave, WIDE_SPEC)), model(stft(later, WIDE_SPEC))
+    changed = (a - b).abs().amax(dim=1)[0] > 1e-6
+    first = int(changed.nonzero()[0])
+    # frame k is centred on sample 256 k and reaches 256 samples either side
+    assert first >= (8000 - 256) // 256 and changed[first:].any()
+
+
+def test_the_network_is_small():
+    assert sum(p.numel() for p in GTCRN(GTCRNConfig()).parameters()) < 30_000
