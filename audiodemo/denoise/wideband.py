@@ -3,11 +3,12 @@ through, drawn afresh for every example (for ours at 16 kHz, issue 15).
 
 Speech: a random excerpt of an utterance (speechocean762: children and adults, women and
 men), or FSDD's 8 kHz digits brought to the rate (band-limited speech as such). The channel:
-a spectral tilt, and sometimes a band limit (telephone 300-3400 Hz, or a
-low-pass at 4, 5.5 or 7 kHz), applied alike to speech and noise, so the target is the speech
-as the channel left it (a denoiser removes noise, it does not invent a band); then a random level. Noise: an ESC-10
-clip, or white, pink, brown, mains hum with harmonics, babble of other training speakers, or
-clicks, at an SNR drawn from `snr_range`; some examples are clean speech, passed through.
+a spectral tilt, and sometimes a band limit (telephone 300-3400 Hz, or a low-pass at 4, 5.5
+or 7 kHz), applied alike to speech and noise, so the target is the speech as the channel
+left it (a denoiser removes noise, it does not invent a band); then a random level. Noise:
+an ESC-10 clip, or white, pink, brown, mains hum with harmonics, babble of other training
+speakers, or clicks, at an SNR drawn from `snr_range`; some examples are clean speech,
+passed through.
 """
 
 from __future__ import annotations
