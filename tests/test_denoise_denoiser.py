@@ -186,3 +186,29 @@ def test_no_model_makes_any_cell_louder_than_the_noisy_one(tiny_checkpoints, rng
     for bad in (-1.0, float("nan")):
         with pytest.raises(ValueError, match="boost limit must be 0 dB or more"):
             Denoiser(d.checkpoint, boost_limit_db=bad)
+
+
+@pytest.fixture(scope="module")
+def wideband(fake_speechocean, fake_esc10, tmp_path_factory):
+    """A tiny trained complex-mask (gtcrn) denoiser."""
+    from audiodemo.train import train
+
+    out = tmp_path_factory.mktemp("gtcrn") / "g.pt"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AUDIODEMO_ESC10", str(fake_esc10))
+        train("gtcrn", "tiny", out=out, data=fake_speechocean, quiet=True)
+    return Denoiser.from_checkpoint(out)
+
+
+@pytest.mark.parametrize("rate", [8000, 16000, 44100])
+def test_a_complex_mask_model_denoises_any_length_at_its_rate(wideband, rate):
+    n = int(np.random.default_rng(rate).integers(rate // 3, 2 * rate))
+    wave = np.random.default_rng(0).standard_normal(n).astype(np.float32) * 0.05
+    out = wideband(wave, rate)
+    assert wideband.sample_rate == 16000 and out.dtype == np.float32
+    assert abs(len(out) - round(n * 16000 / rate)) <= 1 and np.isfinite(out).all()
+
+
+def test_a_complex_mask_model_at_strength_0_gives_back_its_input(wideband):
+    wave = np.random.default_rng(3).standard_normal(16000).astype(np.float32) * 0.05
+    np.testing.assert_allclose(wideband(wave, 16000, 0.0), wave, atol=1e-5)
