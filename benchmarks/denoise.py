@@ -72,10 +72,10 @@ def stft_ceilings(strings) -> dict:
     return score(systems, strings)
 
 
-def spectral_gating(noisy: np.ndarray) -> np.ndarray:
+def spectral_gating(noisy: np.ndarray, rate: int = RATE) -> np.ndarray:
     import noisereduce
 
-    return noisereduce.reduce_noise(y=noisy, sr=RATE, stationary=True).astype(np.float32)
+    return noisereduce.reduce_noise(y=noisy, sr=rate, stationary=True).astype(np.float32)
 
 
 def score(systems, strings, noise_type="white", talkers=None) -> dict:

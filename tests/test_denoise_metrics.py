@@ -75,3 +75,15 @@ def test_a_signal_that_crashes_pesq_scores_nan_and_the_next_one_is_scored(rng):
     assert np.isnan(pesq_nb(bursts, noisy, 8000))  # here only its worker died
     short = bursts[:8000 * 5]
     assert 1.0 <= pesq_nb(short, noisy[: len(short)], 8000) <= 4.6
+
+
+def test_wideband_scores_are_taken_at_16_khz_and_fall_with_noise():
+    from audiodemo.audio import load_audio
+    from audiodemo.denoise.metrics import wideband_quality
+    from audiodemo.ui.common import example
+
+    clean = load_audio(example("digits_31415_theo.wav"), 48000)[0]
+    noisy = clean + np.random.default_rng(0).standard_normal(len(clean)).astype(np.float32) * 0.02
+    same, worse = wideband_quality(clean, clean, 48000), wideband_quality(clean, noisy, 48000)
+    assert same["PESQ-WB"] > 4.5 and same["STOI"] > 0.99 and same["SI-SDR"] > 60
+    assert 1 <= worse["PESQ-WB"] < 3 and worse["STOI"] < same["STOI"]

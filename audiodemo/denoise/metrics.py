@@ -4,6 +4,7 @@ SI-SDR (Le Roux et al. 2019) is scale-invariant signal-to-distortion ratio in dB
 (ITU-T P.862, narrow-band mode, at 8 kHz) approximates a listening score from 1 to 4.5;
 STOI (Taal et al. 2011) predicts intelligibility from 0 to 1. PESQ and STOI are computed at
 8 kHz, resampling when needed, so scores compare across models whatever their own rate.
+`wideband_quality` scores the same at 16 kHz, with wide-band PESQ (P.862.2, 1 to 4.64).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from audiodemo.denoise.pesq_process import pesq_score
 
 METRIC_RATE = 8000
+WIDE_RATE = 16000
 
 
 def si_sdr(reference: np.ndarray, estimate: np.ndarray) -> float:
@@ -73,7 +75,17 @@ def resampled(wave: np.ndarray, sample_rate: int, target: int = METRIC_RATE) -> 
     return librosa.resample(wave, orig_sr=sample_rate, target_sr=target)
 
 
-def _at_metric_rate(reference, estimate, sample_rate):
+def _at_metric_rate(reference, estimate, sample_rate, target: int = METRIC_RATE):
     n = min(len(reference), len(estimate))
-    return [resampled(np.asarray(x[:n], dtype=np.float64), sample_rate)
+    return [resampled(np.asarray(x[:n], dtype=np.float64), sample_rate, target)
             for x in (reference, estimate)]
+
+
+def wideband_quality(reference: np.ndarray, estimate: np.ndarray,
+                     sample_rate: int) -> dict[str, float]:
+    """SI-SDR, wide-band PESQ and STOI at `WIDE_RATE`: `{"SI-SDR", "PESQ-WB", "STOI"}`."""
+    from pystoi import stoi as _stoi
+
+    ref, est = _at_metric_rate(reference, estimate, sample_rate, WIDE_RATE)
+    return {"SI-SDR": si_sdr(ref, est), "PESQ-WB": pesq_score(WIDE_RATE, ref, est, "wb"),
+            "STOI": float(_stoi(ref, est, WIDE_RATE, extended=False))}

@@ -76,12 +76,12 @@ def _ours(tiny: bool) -> dict:
 
 def _wideband(tiny: bool) -> dict:
     """GTCRN's size and loss; 4 s examples of many voices and noises (`denoise.wideband`);
-    60 epochs of 250 steps of 8 on a cosine from 1e-3 (about 6 h on this machine's 2 cores,
+    30 epochs of 250 steps of 8 on a cosine from 1e-3 (10-25 min an epoch on this machine,
     resumed across sessions)."""
     preset = dict(
         model=dict(n_freqs=257, sample_rate=16000), spectrogram=WIDE_SPEC, seconds=4.0,
         snr_range=(-5.0, 20.0), p_clean=0.05, p_band_limit=0.2, validation_batches=8,
-        epochs=60, steps_per_epoch=250, batch_size=8, lr=0.001, min_lr=1e-5, cosine="step",
+        epochs=30, steps_per_epoch=250, batch_size=8, lr=0.001, min_lr=1e-5, cosine="step",
         clip_norm=3.0, half=False, max_clips=None,
     )
     if tiny:
