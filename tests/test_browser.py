@@ -66,13 +66,13 @@ def test_a_failed_request_leaves_no_old_answer_and_states_the_limits(page: Page,
     page.get_by_label("Add noise").click()
     page.get_by_role("option", name=NO_NOISE).click()
     page.get_by_role("button", name="Denoise", exact=True).click()
-    expect(page.get_by_text("No clean reference, so no scores")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("No clean reference, so no SI-SDR")).to_be_visible(timeout=TIMEOUT)
     page.get_by_label("Add noise").click()
     page.get_by_role("option", name="white").click()
     page.get_by_role("button", name="Denoise", exact=True).click()  # silence has no SNR
     expect(page.get_by_text("Cannot set an SNR on silent audio").first).to_be_visible(
         timeout=TIMEOUT)
-    expect(page.get_by_text("No clean reference, so no scores")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.get_by_text("No clean reference, so no SI-SDR")).to_have_count(0, timeout=TIMEOUT)
 
 
 def test_denoise_tab_adds_noise_denoises_and_shows_both_players(page: Page, app_url):

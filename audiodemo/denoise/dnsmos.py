@@ -18,7 +18,7 @@ from audiodemo.audio import load_audio
 
 RATE = 16000
 WINDOW = 9.01  # seconds
-MIN_SECONDS = 0.5  # shorter sounds get no score
+MIN_SECONDS = 0.2  # shorter sounds get no score (a spoken digit lasts 0.3-0.8 s)
 KEYS = {"ovrl_mos": "OVRL", "sig_mos": "SIG", "bak_mos": "BAK"}
 _lock = threading.Lock()  # one ONNX session pair, shared by the server's threads
 

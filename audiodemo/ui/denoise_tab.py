@@ -17,6 +17,7 @@ import numpy as np
 
 from audiodemo import limits
 from audiodemo.audio import load_audio
+from audiodemo.denoise import dnsmos
 from audiodemo.denoise.denoiser import load_denoiser
 from audiodemo.denoise.metrics import METRIC_RATE, quality_before_and_after, resampled
 from audiodemo.denoise.noise import NOISE_TYPES, mix
@@ -63,6 +64,11 @@ above 4 kHz is not counted there: a white-noise mix scores above the SNR it was 
 """
 
 
+DNSMOS_NOTE = ("DNSMOS rates from 1 to 5 as listeners would: SIG the speech, BAK the "
+               "background (higher: less noise), OVRL the whole. It hears 0-8 kHz, so an "
+               "8 kHz model's output, empty above 4 kHz, sounds muffled to it.")
+
+
 @functools.lru_cache(maxsize=4)
 def babble_talkers(rate: int) -> np.ndarray:
     """The bundled babble recording at `rate`, read once."""
@@ -80,6 +86,22 @@ def _scores_table(noisy: dict[str, float], denoised: dict[str, float]) -> str:
     if any(np.isnan(q["PESQ"]) for q in rows.values()):
         lines.append("\nPESQ n/a: it found no speech to score, or could not score this signal.")
     return "\n".join(lines)
+
+
+def _listening_table(noisy: np.ndarray, noisy_rate: int, denoised: np.ndarray,
+                     denoised_rate: int) -> str:
+    """DNSMOS of the noisy input and of the output: scores that need no clean recording."""
+    if not dnsmos.available():
+        return "DNSMOS: not installed here (`pip install speechmos onnxruntime`)."
+    try:
+        rows = {"noisy input": dnsmos.dnsmos(noisy, noisy_rate),
+                "denoised": dnsmos.dnsmos(denoised, denoised_rate)}
+    except ValueError as err:
+        return f"{err}."
+    lines = ["| DNSMOS P.835, no reference needed | OVRL | SIG | BAK |", "|---|---|---|---|"]
+    lines += [f"| {name} | {q['OVRL']:.2f} | {q['SIG']:.2f} | {q['BAK']:.2f} |"
+              for name, q in rows.items()]
+    return "\n".join(lines) + "\n\n" + DNSMOS_NOTE
 
 
 def _check(model, reconstruction, seed) -> int:
@@ -128,7 +150,8 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
               f"{cut}\n\n")
     report += (_scores_table(*quality_before_and_after(clean, wave, out, MIX_RATE, rate))
                if clean is not None else
-               "No clean reference, so no scores: add noise here to see SI-SDR, PESQ and STOI.")
+               "No clean reference, so no SI-SDR, PESQ or STOI: add noise here to see them.")
+    report += "\n\n" + _listening_table(wave, in_rate, out, rate)
     noisy_player, denoised_player = players([(wave, in_rate, "noisy.wav"),
                                              (out, rate, "denoised.wav")])
     SPEED[key] = (time.perf_counter() - start) / duration
