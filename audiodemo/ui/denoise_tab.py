@@ -57,7 +57,9 @@ or record yourself, **add noise** at a chosen signal-to-noise ratio (SNR: 0 dB m
 loud as speech), and compare the paper's DCAE and VAE with ours, a U-Net. Because the clean
 recording is known when the noise is added here, the app scores each result: **SI-SDR**
 (dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
-intelligibility). Try Griffin-Lim reconstruction to hear what throwing phase away costs.
+intelligibility); **DNSMOS** (1-5) rates every input and output with no clean recording, so
+your own recording gets a score too. Try Griffin-Lim reconstruction to hear what throwing
+phase away costs.
 Noise is mixed at 22.05 kHz, the same mix for every model, and every score is taken at 8 kHz
 (narrow-band PESQ), where every model has its band, so models compare on equal terms (noise
 above 4 kHz is not counted there: a white-noise mix scores above the SNR it was mixed at).
