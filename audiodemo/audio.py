@@ -25,9 +25,11 @@ AudioSource = str | os.PathLike | tuple[int, np.ndarray]
 
 
 def load_audio(
-    source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS
+    source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS,
+    channels: bool = False,
 ) -> tuple[np.ndarray, int]:
-    """Read audio as mono float32, refusing anything longer than `max_seconds`.
+    """Read audio as mono float32 (with `channels`: `(T, channels)`), refusing anything
+    longer than `max_seconds`.
 
     Args:
         source: a file path, or a `(sample_rate, samples)` tuple as Gradio's numpy audio gives:
@@ -41,7 +43,7 @@ def load_audio(
     Raises:
         ValueError: unreadable, empty, too long, non-finite, or an implausible sample rate.
     """
-    wave, rate, _ = _load(source, sample_rate, max_seconds, refuse=True)
+    wave, rate, _ = _load(source, sample_rate, max_seconds, refuse=True, channels=channels)
     return wave, rate
 
 
@@ -63,7 +65,7 @@ def load_excerpt(
 
 
 def _load(source: AudioSource, sample_rate: int | None, max_seconds: float,
-          refuse: bool) -> tuple[np.ndarray, int, float | None]:
+          refuse: bool, channels: bool = False) -> tuple[np.ndarray, int, float | None]:
     """`load_excerpt`, or with `refuse` `load_audio`: too long is refused before decoding
     where the length is known (a file's header, an array's shape)."""
     if isinstance(source, tuple):
@@ -79,12 +81,12 @@ def _load(source: AudioSource, sample_rate: int | None, max_seconds: float,
         wave, rate, cut = _read_file(Path(source), max_seconds, refuse)
     if not np.all(np.isfinite(wave)):  # before mixing, where +inf and -inf would make NaN
         raise ValueError("The audio contains NaN or infinite samples.")
-    wave = _downmix(wave)
+    wave = _as_channels(wave) if channels else _downmix(wave)
     if wave.size == 0:
         raise ValueError("The audio is empty: it has no samples.")
     if sample_rate is not None and sample_rate != rate:
         _check_rate(sample_rate)
-        wave = librosa.resample(wave, orig_sr=rate, target_sr=sample_rate)
+        wave = librosa.resample(wave, orig_sr=rate, target_sr=sample_rate, axis=0)
         rate = sample_rate
     return wave.astype(np.float32, copy=False), int(rate), cut
 
@@ -144,6 +146,15 @@ def _downmix(wave: np.ndarray) -> np.ndarray:
         return wave
     if wave.ndim == 2:
         return wave.mean(axis=1)
+    raise ValueError(f"Audio must be (samples,) or (samples, channels), got shape {wave.shape}.")
+
+
+def _as_channels(wave: np.ndarray) -> np.ndarray:
+    """`(T,)` or `(T, channels)` -> `(T, channels)`."""
+    if wave.ndim == 1:
+        return wave[:, None]
+    if wave.ndim == 2:
+        return wave
     raise ValueError(f"Audio must be (samples,) or (samples, channels), got shape {wave.shape}.")
 
 

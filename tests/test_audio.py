@@ -155,3 +155,13 @@ def test_implausible_sample_rates_are_refused(rate):
 def test_silence_is_read_as_silence():
     wave, _ = load_audio((8000, np.zeros(800, np.int16)))
     assert not wave.any()
+
+
+def test_channels_are_kept_when_asked_and_resampled_together(tmp_path):
+    left, right = tone(200, 0.5, 44100), 0.25 * tone(300, 0.5, 44100)
+    sf.write(tmp_path / "s.wav", np.stack([left, right], axis=1), 44100)
+    wave, rate = load_audio(tmp_path / "s.wav", 16000, channels=True)
+    assert rate == 16000 and wave.shape == (8000, 2) and wave.dtype == np.float32
+    assert np.abs(wave[:, 1]).max() == pytest.approx(0.125, abs=0.01)
+    mono, _ = load_audio((8000, tone(200, 0.5, 8000)), channels=True)
+    assert mono.shape == (4000, 1)

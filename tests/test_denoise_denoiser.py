@@ -84,18 +84,23 @@ def test_bad_options_are_refused(tiny_checkpoints, kwargs, message):
         d(tone(), 22050, **kwargs)
 
 
-def test_cli_writes_one_wav_per_input_at_the_model_rate(tiny_checkpoints, tmp_path):
+def test_cli_writes_one_wav_per_input_at_its_rate_and_channels(tiny_checkpoints, tmp_path):
     inputs = []
     for name, rate in [("a.wav", 16000), ("b.flac", 44100)]:
         sf.write(tmp_path / name, tone(200, 0.4, rate), rate)
         inputs.append(str(tmp_path / name))
+    stereo = np.stack([tone(200, 0.4, 48000), 0.5 * tone(300, 0.4, 48000)], axis=1)
+    sf.write(tmp_path / "c.wav", stereo, 48000)
+    inputs.append(str(tmp_path / "c.wav"))
     out = tmp_path / "out"
     code = denoise.main([*inputs, "--out-dir", str(out), "--model",
                          str(tiny_checkpoints["unet"])])
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["a.wav", "b.wav"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.wav", "b.wav", "c.wav"]
     info = sf.info(str(out / "b.wav"))
-    assert info.samplerate == 8000 and info.duration == pytest.approx(0.4, abs=0.01)
+    assert info.samplerate == 44100 and info.duration == pytest.approx(0.4, abs=0.01)
+    info = sf.info(str(out / "c.wav"))
+    assert (info.samplerate, info.channels, info.frames) == (48000, 2, 19200)
 
 
 def test_cli_sets_the_attenuation_limit(tiny_checkpoints, tmp_path, capsys):

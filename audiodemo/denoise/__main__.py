@@ -1,9 +1,11 @@
 """Denoise audio files: `python -m audiodemo.denoise IN [IN ...] --out-dir DIR [--model NAME]`.
 
 Writes one 16-bit WAV per input into DIR, with the input's file name (extension .wav), at
-the model's sample rate. NAME is a checkpoint in `checkpoints/` (ours, paper_dcae,
-paper_vae) or a path to one. Inputs that would share an output name (`a.wav` and `a.flac`,
-or two folders' `a.wav`) are not overwritten: the later ones are skipped with a message.
+the input's rate and with its channels: the model's band denoised, the band above it given
+the gain the model gave the top of its own (`audiodemo.denoise.fullband`). NAME is a
+checkpoint in `checkpoints/` (ours, paper_dcae, paper_vae) or a path to one. Inputs that
+would share an output name (`a.wav` and `a.flac`, or two folders' `a.wav`) are not
+overwritten: the later ones are skipped with a message.
 Exit status: 0 when every input was denoised, 1 when some failed, 2 for a bad model.
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from audiodemo.audio import load_audio, save_wav
 from audiodemo.checkpoint import shipped_checkpoint
 from audiodemo.denoise.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
+from audiodemo.denoise.fullband import denoise_recording
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,15 +53,19 @@ def main(argv: list[str] | None = None) -> int:
             failures += 1
             continue
         try:
-            wave, rate = load_audio(name)
-            clean = denoiser(wave, rate, args.strength, args.reconstruction)
+            wave, rate = load_audio(name, channels=True)
+            clean = denoise_recording(denoiser, wave[:, 0] if wave.shape[1] == 1 else wave,
+                                      rate, strength=args.strength,
+                                      reconstruction=args.reconstruction)
         except ValueError as err:
             print(f"{name}: {err}", file=sys.stderr)
             failures += 1
             continue
-        save_wav(target, clean, denoiser.sample_rate)
+        save_wav(target, clean, rate)
         written.add(target)
-        print(f"{name} -> {target} ({denoiser.sample_rate} Hz)")
+        print(f"{name} -> {target} ({rate} Hz, {wave.shape[1]} channel"
+              f"{'s' if wave.shape[1] > 1 else ''}; the model works at "
+              f"{denoiser.sample_rate} Hz)")
     return 1 if failures else 0
 
 
