@@ -48,9 +48,11 @@ def load_audio(
 
 
 def load_excerpt(
-    source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS
+    source: AudioSource, sample_rate: int | None = None, max_seconds: float = MAX_SECONDS,
+    channels: bool = False,
 ) -> tuple[np.ndarray, int, float | None]:
-    """The first `max_seconds` of a sound as mono float32: `load_audio` that cuts, not refuses.
+    """The first `max_seconds` of a sound as mono float32 (with `channels`: `(T, channels)`):
+    `load_audio` that cuts, not refuses.
 
     Only the kept samples are decoded, so an hour-long file costs what its first minute does.
 
@@ -61,7 +63,7 @@ def load_excerpt(
     Raises:
         ValueError: unreadable, empty, non-finite, or an implausible sample rate.
     """
-    return _load(source, sample_rate, max_seconds, refuse=False)
+    return _load(source, sample_rate, max_seconds, refuse=False, channels=channels)
 
 
 def _load(source: AudioSource, sample_rate: int | None, max_seconds: float,

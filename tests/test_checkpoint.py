@@ -25,10 +25,11 @@ V1 = Path(__file__).parent / "data" / "checkpoint_v1"
 
 
 @pytest.mark.parametrize("half", [False, True])
-@pytest.mark.parametrize("kind", ["dcae", "vae", "unet"])
+@pytest.mark.parametrize("kind", ["dcae", "vae", "unet", "gtcrn"])
 def test_save_then_load_gives_the_same_outputs(kind, half, tmp_path):
-    config = (dict(n_freqs=129, channels=(4, 8), dilations=(1,)) if kind == "unet"
-              else dict(filters=(4, 2), latent_dim=8, variational=kind == "vae"))
+    config = {"unet": dict(n_freqs=129, channels=(4, 8), dilations=(1,)),
+              "gtcrn": dict(channels=4, rnn_blocks=1, erb_bands=16, dilations=(1,))}.get(
+        kind, dict(filters=(4, 2), latent_dim=8, variational=kind == "vae"))
     model = build_model(kind, config).eval()
     path = tmp_path / "m.pt"
     save_checkpoint(path, kind, model, {"spectrogram": PAPER_SPEC.to_dict(), "features": "mask"},
@@ -36,7 +37,8 @@ def test_save_then_load_gives_the_same_outputs(kind, half, tmp_path):
     loaded = load_checkpoint(path)
     assert loaded.kind == kind and loaded.spectrogram == PAPER_SPEC
     assert not path.with_suffix(".pt.tmp").exists()
-    x = torch.rand(1, 1, 129 if kind == "unet" else 257, 48)
+    x = (torch.randn(1, 257, 48, dtype=torch.complex64) if kind == "gtcrn"
+         else torch.rand(1, 1, 129 if kind == "unet" else 257, 48))
     with torch.no_grad():
         a, b = model(x), loaded.model(x)
     a, b = (a[0], b[0]) if isinstance(a, tuple) else (a, b)
@@ -113,8 +115,8 @@ def test_a_format_1_melody_lstm_loads_with_the_outputs_the_v1_code_gave():
 
 def test_every_shipped_checkpoint_is_format_2_and_rebuilds():
     shipped = sorted(CHECKPOINTS.glob("*.pt"))
-    assert {p.stem for p in shipped} >= {"ours", "paper_dcae", "paper_vae", "latent_ae",
-                                         "latent_vae", "melody"}
+    assert {p.stem for p in shipped} >= {"ours_wideband", "ours", "paper_dcae", "paper_vae",
+                                         "latent_ae", "latent_vae", "melody"}
     for path in shipped:
         payload = torch.load(path, weights_only=True)  # as written, not upgraded
         assert payload["format_version"] == FORMAT_VERSION == 2

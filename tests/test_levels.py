@@ -14,15 +14,17 @@ import pytest
 import soundfile as sf
 
 from audiodemo.denoise.denoiser import RECONSTRUCTIONS, Denoiser
+from audiodemo.denoise.fullband import denoise_recording
 from audiodemo.denoise.noise import add_noise, colored_noise
 from tests.conftest import ROOT
 
-SHIPPED = ("paper_dcae", "paper_vae", "ours")
+SHIPPED = ("paper_dcae", "paper_vae", "ours", "ours_wideband")
 # The most an output's RMS may exceed its input's (measured: +0.1 dB at most, any phase), and
 # fall below it: the paper's DCAE takes 7 dB off a clean full-band sound and 10 dB off a noisy
 # one, having learnt that speech stops at 4 kHz.
 LOUDER_DB = 1.0
 QUIETER_DB = {"clean": 9.0, "noisy": 12.0}
+CLEAN_KEPT_DB = 3.0  # ours, version 2, on clean speech: its level kept within this (issue 15)
 
 
 def rms_db(x: np.ndarray) -> float:
@@ -108,3 +110,15 @@ def test_griffin_lim_outputs_are_no_louder_either(model, reconstruction, shipped
         heard = librosa.resample(x, orig_sr=rate, target_sr=d.sample_rate)
         y = d(x, rate, reconstruction=reconstruction)
         assert rms_db(y) - rms_db(heard) <= LOUDER_DB and np.abs(y).max() < 0.99
+
+
+@pytest.mark.parametrize("level", ["quiet", "normal"])
+def test_ours_gives_clean_speech_back_at_about_its_level(level, shipped):
+    """Clean speech at its own rate, full band or band-limited, comes back through the whole
+    chain (`denoise_recording`) within `CLEAN_KEPT_DB` of its input's level."""
+    d = shipped["ours_wideband"]
+    for name, (wave, rate, condition) in recordings(d.sample_rate).items():
+        if condition == "clean":
+            x = at_level(wave, level)
+            gain = rms_db(denoise_recording(d, x, rate)) - rms_db(x)
+            assert abs(gain) <= CLEAN_KEPT_DB, f"{name}: {gain:+.1f} dB"

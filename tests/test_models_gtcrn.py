@@ -45,3 +45,17 @@ def test_no_output_frame_depends_on_a_later_input():
 
 def test_the_network_is_small():
     assert sum(p.numel() for p in GTCRN(GTCRNConfig()).parameters()) < 30_000
+
+
+def test_a_real_mask_keeps_the_noisy_phase_and_a_bad_mask_name_is_refused():
+    torch.manual_seed(0)
+    model = GTCRN(GTCRNConfig(mask="real")).eval()
+    spec = torch.randn(1, 257, 9, dtype=torch.complex64)
+    with torch.no_grad():
+        mask, out = model.mask(spec), model(spec)
+    assert (mask.imag == 0).all() and mask.real.abs().max() > 0
+    kept = mask.real.abs() > 1e-3  # the phase of each cell is its input's, or opposite
+    cos = torch.cos(out.angle() - spec.angle())[kept].abs()
+    torch.testing.assert_close(cos, torch.ones_like(cos), atol=1e-3, rtol=0)
+    with pytest.raises(ValueError, match="mask must be"):
+        GTCRNConfig(mask="magnitude")

@@ -3,9 +3,10 @@
 Writes one 16-bit WAV per input into DIR, with the input's file name (extension .wav), at
 the input's rate and with its channels: the model's band denoised, the band above it given
 the gain the model gave the top of its own (`audiodemo.denoise.fullband`). NAME is a
-checkpoint in `checkpoints/` (ours, paper_dcae, paper_vae) or a path to one. Inputs that
-would share an output name (`a.wav` and `a.flac`, or two folders' `a.wav`) are not
-overwritten: the later ones are skipped with a message.
+checkpoint in `checkpoints/` (ours_wideband, the default; ours, the first 8 kHz version;
+paper_dcae; paper_vae) or a path to one. Inputs that would share an output name (`a.wav`
+and `a.flac`, or two folders' `a.wav`) are not overwritten: the later ones are skipped
+with a message.
 Exit status: 0 when every input was denoised, 1 when some failed, 2 for a bad model.
 """
 
@@ -27,13 +28,14 @@ def main(argv: list[str] | None = None) -> int:
                                 description="Denoise speech recordings.")
     p.add_argument("inputs", nargs="+", help="audio files (WAV, FLAC, OGG, MP3)")
     p.add_argument("--out-dir", required=True, help="folder for the denoised WAV files")
-    p.add_argument("--model", default="ours", help=f"one of {DENOISERS} or a checkpoint path")
+    p.add_argument("--model", default=DENOISERS[0],
+                   help=f"one of {DENOISERS} (default: the first) or a checkpoint path")
     p.add_argument("--strength", type=float, default=1.0, help="0 (input) to 1 (full)")
     p.add_argument("--reconstruction", choices=RECONSTRUCTIONS, default="noisy_phase",
                    help="where the phase comes from")
     p.add_argument("--attenuation-limit", type=float, default=None, metavar="DB",
-                   help="most dB taken off any cell (default: 30 for ours, none for the "
-                   "paper's models; inf for none)")
+                   help="most dB taken off any cell (default: 30 for the 8 kHz U-Net, none for the "
+                   "others; inf for none)")
     args = p.parse_args(argv)
     try:
         path = shipped_checkpoint(args.model, DENOISERS)

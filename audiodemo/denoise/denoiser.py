@@ -32,7 +32,7 @@ from audiodemo.denoise.features import model_input, output_magnitude
 from audiodemo.phase import griffin_lim, reconstruct
 from audiodemo.spectrogram import stft
 
-DENOISERS = ("ours", "paper_dcae", "paper_vae")  # the shipped denoisers' checkpoint names
+DENOISERS = ("ours_wideband", "ours", "paper_dcae", "paper_vae")  # shipped checkpoint names
 RECONSTRUCTIONS = ("noisy_phase", "griffin_lim", "fast_griffin_lim")
 # dB a model may take off any cell, by model kind; kinds not listed have no limit
 ATTENUATION_LIMITS_DB = {"unet": 30.0}

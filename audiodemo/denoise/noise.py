@@ -71,10 +71,12 @@ def add_noise(
     rng: np.random.Generator, talkers: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """`clean` plus noise scaled to `snr_db` (float32); `ValueError` for silent `clean`, which
-    has no SNR."""
+    has no SNR. `clean` may be `(T, channels)`: one noise source, the same in every channel,
+    against the power of all of them."""
     if not np.isfinite(snr_db):
         raise ValueError(f"SNR must be a finite number of dB, got {snr_db}")
     noise = make_noise(noise_type, len(clean), sample_rate, rng, talkers)
+    noise = noise[:, None] if np.ndim(clean) == 2 else noise
     power = np.mean(clean.astype(np.float64) ** 2)
     if power == 0:
         raise ValueError("Cannot set an SNR on silent audio: the recording has no signal.")

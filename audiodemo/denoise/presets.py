@@ -83,6 +83,7 @@ def _wideband(tiny: bool) -> dict:
         snr_range=(-5.0, 20.0), p_clean=0.05, p_band_limit=0.2, validation_batches=8,
         epochs=30, steps_per_epoch=250, batch_size=8, lr=0.001, min_lr=1e-5, cosine="step",
         clip_norm=3.0, half=False, max_clips=None,
+        loss_weights=(30.0, 70.0, 0.1),  # compressed spectrum, its magnitude, SI-SDR (dB)
     )
     if tiny:
         preset.update(model=dict(preset["model"], channels=4, rnn_blocks=1, erb_bands=16,

@@ -37,7 +37,8 @@ def pair_maker(preset: dict, speech: list, noises: list, narrow: list | None) ->
 
 def step_loss(model, preset, noisy, clean) -> dict[str, torch.Tensor]:
     cfg = preset["spectrogram"]
-    return hybrid_loss(model(stft(noisy, cfg)), stft(clean, cfg), clean, cfg)
+    return hybrid_loss(model(stft(noisy, cfg)), stft(clean, cfg), clean, cfg,
+                       tuple(preset["loss_weights"]))
 
 
 class WidebandTask:
@@ -98,4 +99,5 @@ class WidebandTask:
                         f"utterances); ESC-10 folds 1-3 ({self.counts['noise_clips']} clips) and "
                         f"made noises; FSDD training takes as band-limited speech",
                 "validation": "the held-out speakers under ESC-10 fold 4 and made noises",
-                "snr_range_db": list(self.preset["snr_range"]), "loss": "hybrid"}
+                "snr_range_db": list(self.preset["snr_range"]),
+                "loss": f"hybrid, weights {list(self.preset['loss_weights'])}"}

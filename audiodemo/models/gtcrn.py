@@ -33,9 +33,13 @@ class GTCRNConfig:
     rnn_blocks: int = 2
     groups: int = 2
     power: float = 0.3  # input compression: |X|^p, with the phase of X
+    mask: str = "complex"  # "complex": a complex ratio mask; "real": its real part only
+
 
     def __post_init__(self) -> None:
         self.dilations = tuple(self.dilations)
+        if self.mask not in ("complex", "real"):
+            raise ValueError(f"mask must be 'complex' or 'real', got {self.mask!r}")
 
 
 def erb_filterbank(n_freqs: int, sample_rate: int, linear_bins: int, bands: int) -> torch.Tensor:
@@ -198,7 +202,8 @@ class GTCRN(nn.Module):
         for layer, skip in zip(self.decoder, reversed(skips), strict=True):
             h = layer(h + skip)
         m = self.spread(h)  # (B, 2, N, F)
-        return torch.complex(m[:, 0], m[:, 1]).transpose(1, 2)
+        imaginary = m[:, 1] if self.config.mask == "complex" else torch.zeros_like(m[:, 0])
+        return torch.complex(m[:, 0], imaginary).transpose(1, 2)
 
     def forward(self, spec: torch.Tensor) -> torch.Tensor:
         return spec * self.mask(spec)

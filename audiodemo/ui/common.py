@@ -55,10 +55,11 @@ def cleared_on_error(event, outputs: list) -> None:
     event.failure(empty, outputs=outputs, queue=False, api_visibility="private")
 
 
-def sound_in(audio, sample_rate: int | None, max_seconds: float) -> tuple[np.ndarray, int, str]:
-    """A user's sound, its first `max_seconds` where it is longer, and a sentence saying so
-    ("" when it fitted)."""
-    wave, rate, cut = load_excerpt(audio, sample_rate, max_seconds)
+def sound_in(audio, sample_rate: int | None, max_seconds: float,
+             channels: bool = False) -> tuple[np.ndarray, int, str]:
+    """A user's sound (mono, or `(T, channels)` with `channels`), its first `max_seconds`
+    where it is longer, and a sentence saying so ("" when it fitted)."""
+    wave, rate, cut = load_excerpt(audio, sample_rate, max_seconds, channels)
     if cut is None:
         return wave, rate, ""
     return wave, rate, (f"The audio is {length_text(cut)}; only its first {max_seconds:g} s "

@@ -1,0 +1,48 @@
+"""The denoisers a user can pick, by name: our checkpoints and, where installed, the field's
+reference, DeepFilterNet3.
+
+Each one takes a recording at its own rate and channels and gives it back the same way
+(`denoise`). Our checkpoints go through `fullband.denoise_recording`. DeepFilterNet3 runs
+at 48 kHz, one channel at a time, through `peers`. Strength blends the denoised wave with
+the input for it, as the phase choices belong to our spectrogram models.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from audiodemo.denoise import peers
+from audiodemo.denoise.denoiser import DENOISERS, load_denoiser
+from audiodemo.denoise.fullband import denoise_recording
+
+REFERENCE = "deepfilternet3"
+DEFAULT = DENOISERS[0]  # ours, version 2: the 16 kHz complex mask
+
+
+def names() -> tuple[str, ...]:
+    """Every denoiser available here: the shipped checkpoints, then the reference if its
+    package is installed."""
+    return DENOISERS + ((REFERENCE,) if peers.available()[REFERENCE] else ())
+
+
+def model_rate(name: str) -> int:
+    """The rate the named denoiser itself works at (its band is 0 to half of it)."""
+    return peers.RATE if name == REFERENCE else load_denoiser(name).sample_rate
+
+
+def denoise(name: str, wave: np.ndarray, sample_rate: int, strength: float = 1.0,
+            reconstruction: str = "noisy_phase") -> np.ndarray:
+    """`wave` `(T,)` or `(T, channels)` denoised by `name` at its own rate and shape."""
+    if name not in names():
+        raise ValueError(f"Unknown denoiser {name!r}; choose one of {names()}")
+    if name != REFERENCE:
+        return denoise_recording(load_denoiser(name), wave, sample_rate, strength=strength,
+                                 reconstruction=reconstruction)
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"strength must be between 0 and 1, got {strength}")
+    wave = np.asarray(wave, np.float32)
+    columns = wave[:, None] if wave.ndim == 1 else wave
+    out = np.stack([peers.deepfilternet3(columns[:, c], sample_rate)
+                    for c in range(columns.shape[1])], axis=1)
+    out = strength * out + (1 - strength) * columns
+    return (out[:, 0] if wave.ndim == 1 else out).astype(np.float32)
