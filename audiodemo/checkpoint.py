@@ -5,7 +5,8 @@ A checkpoint is a dict of plain Python types and tensors, loaded with
 module is the only one that calls `torch.load`. Format 2:
 
     format_version   2
-    kind             registry key in `audiodemo.models.REGISTRY`: dcae, vae, unet, melody
+    kind             registry key in `audiodemo.models.REGISTRY`: dcae, vae, unet, gtcrn,
+                     melody (the LSTM), melody_transformer
     model_config     dict of the model's config dataclass: enough to rebuild the network
     preprocessing    dict: what turns data into the model's input. Denoisers: `spectrogram`
                      (a `SpectrogramConfig` dict), `features`, `clip_seconds`, `concat` (see
@@ -37,6 +38,7 @@ from audiodemo.spectrogram import SpectrogramConfig
 
 FORMAT_VERSION = 2
 MELODY_GRID = {"steps_per_quarter": 4}  # sixteenth notes: the grid of `audiodemo.melody`
+MELODY_KINDS = ("melody", "melody_transformer")  # preprocessing: vocab and grid
 
 
 @dataclass
@@ -151,7 +153,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         checkpoint = Checkpoint(kind=kind, model=model.eval(),
                                 preprocessing=dict(payload["preprocessing"]),
                                 training=dict(payload["training"]))
-        if "spectrogram" not in checkpoint.preprocessing and kind != "melody":
+        if "spectrogram" not in checkpoint.preprocessing and kind not in MELODY_KINDS:
             raise KeyError("preprocessing.spectrogram")
     except (KeyError, TypeError, AttributeError, RuntimeError) as err:  # missing or mismatched
         raise ValueError(f"Checkpoint {Path(path).name!r} is incomplete or inconsistent: "

@@ -9,8 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+import torch
 
 from audiodemo.paths import ASSETS, FSDD_ENV, ROOT, TEST_URL_ENV
+
+
+@pytest.fixture(autouse=True)
+def _torch_threads():
+    """Each test starts with the process's torch thread count: a training that sets its own
+    (`threads=1`) would otherwise change the sums, in their last bit, of every later test."""
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 

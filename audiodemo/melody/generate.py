@@ -1,4 +1,5 @@
-"""Continue a seed with the melody LSTM: temperature sampling, reproducible, in bars.
+"""Continue a seed with a melody model (the LSTM or the transformer): temperature sampling,
+reproducible, in bars.
 
 The seed is read in the model's key (C major or A minor); `transpose_symbols` moves a result
 to any key afterwards, and `generate_variations` draws several continuations, each moved to a key

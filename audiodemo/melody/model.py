@@ -6,7 +6,8 @@ Lookback RNN gives these, so repeating a bar is one easy step rather than a long
 Output: logits over the vocabulary for the next symbol. Trained with teacher forcing on every
 position of whole songs.
 
-Checkpoints: `audiodemo.checkpoint`, kind "melody", the vocabulary in its preprocessing.
+Checkpoints: `audiodemo.checkpoint`, kind "melody", the vocabulary in its preprocessing;
+`load_melody` also loads the transformer's (kind "melody_transformer").
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ HOLD_ID = Vocabulary.default().index[HOLD]
 
 class MelodyLSTM(nn.Module):
     """`forward(ids, bar_steps, pickup)` -> logits `(B, T, V)` for the symbols after each id."""
+
+    name = "LSTM"
 
     def __init__(self, config: MelodyConfig):
         super().__init__()
@@ -117,13 +120,13 @@ class MelodyLSTM(nn.Module):
 
 @dataclass
 class MelodyModel:
-    """A trained LSTM with its vocabulary, as evaluation and generation use it."""
+    """A trained melody network with its vocabulary, as evaluation and generation use it:
+    any net with the LSTM's `forward(ids, bar_steps, pickup)`, `features` and `step`."""
 
-    net: MelodyLSTM
+    net: nn.Module  # a MelodyLSTM, or a MelodyTransformer (`audiodemo.melody.transformer`)
     vocab: Vocabulary
     training: dict
-
-    name = "LSTM"
+    name: str = "LSTM"  # as tables and the tab call it
 
     @torch.no_grad()
     def distributions(self, ids: list[int], song: Song | None = None) -> np.ndarray:
@@ -136,12 +139,13 @@ class MelodyModel:
 
 
 def load_melody(path: str | os.PathLike) -> MelodyModel:
-    """A melody model from its checkpoint; `ValueError` for anything that is not one."""
-    from audiodemo.checkpoint import load_checkpoint  # the registry imports this module
+    """A melody model (LSTM or transformer) from its checkpoint; `ValueError` for anything
+    that is not one."""
+    from audiodemo.checkpoint import MELODY_KINDS, load_checkpoint  # the registry imports us
 
     checkpoint = load_checkpoint(path)
-    if checkpoint.kind != "melody":
+    if checkpoint.kind not in MELODY_KINDS:
         raise ValueError(f"Cannot load melody checkpoint {os.path.basename(path)!r}: it holds "
                          f"a {checkpoint.kind} model")
     vocab = Vocabulary(tuple(checkpoint.preprocessing["vocab"]))
-    return MelodyModel(checkpoint.model, vocab, checkpoint.training)
+    return MelodyModel(checkpoint.model, vocab, checkpoint.training, checkpoint.model.name)

@@ -51,7 +51,7 @@ def batch_tensors(songs: list[Song], vocab: Vocabulary):
     return ids, mask, bars, pickups
 
 
-def mean_nll(net: MelodyLSTM, songs: list[Song], vocab: Vocabulary, batch_size: int = 64):
+def mean_nll(net: nn.Module, songs: list[Song], vocab: Vocabulary, batch_size: int = 64):
     """NLL per symbol (nats) of `songs` under `net` (in eval mode), batched."""
     total, count = 0.0, 0
     with torch.no_grad():
@@ -67,6 +67,7 @@ class MelodyTask:
     """An LSTM learning the next symbol of folk songs."""
 
     kind = "melody"
+    validation_batch = 64  # songs scored at once
 
     def __init__(self, kind: str, preset: dict, data=None, seed: int = 0,
                  held_out_speaker: str | None = None):
@@ -88,21 +89,38 @@ class MelodyTask:
                              f"{len(self.songs)} and {len(self.validation)}")
         self.counts = {"train": len(self.songs), "validation": len(self.validation), **counts}
         self.split_seed = seed
-        self.model = MelodyLSTM(MelodyConfig(**preset["model"], vocab_size=len(self.vocab)))
+        self.model = self.build_model(preset["model"])
         self.preprocessing = {"vocab": self.vocab.to_list(), "grid": dict(MELODY_GRID)}
 
+    def build_model(self, config: dict) -> nn.Module:
+        """The network of the preset's `model` settings."""
+        return MelodyLSTM(MelodyConfig(**config, vocab_size=len(self.vocab)))
+
+    def examples(self) -> list:
+        """What an epoch goes through once: the training songs."""
+        return self.songs
+
+    def collate(self, examples: list):
+        """One batch of examples as tensors (`batch_tensors`)."""
+        return batch_tensors(examples, self.vocab)
+
     def steps(self, world_size: int) -> int:
-        return math.ceil(math.ceil(len(self.songs) / world_size) / self.preset["batch_size"])
+        return math.ceil(math.ceil(len(self.examples()) / world_size)
+                         / self.preset["batch_size"])
 
     def batches(self, rng, world):
-        """A permutation of the songs (`rng` is the same on every rank), padded to a multiple
-        of the ranks as torch's DistributedSampler does, and this rank's share of it."""
-        order = list(rng.permutation(len(self.songs)))
+        """A permutation of the examples (`rng` is the same on every rank), padded to a
+        multiple of the ranks as torch's DistributedSampler does, and this rank's share."""
+        examples = self.examples()
+        order = list(rng.permutation(len(examples)))
         order += order[: -len(order) % world.size]
-        mine = order[world.rank :: world.size]
+        for group in self.groups(order[world.rank :: world.size], rng):
+            yield self.collate([examples[j] for j in group])
+
+    def groups(self, mine: list[int], rng) -> list[list[int]]:
+        """This rank's examples (indices, in order) cut into batches: runs of `batch_size`."""
         size = self.preset["batch_size"]
-        for i in range(0, len(mine), size):
-            yield batch_tensors([self.songs[j] for j in mine[i : i + size]], self.vocab)
+        return [mine[i : i + size] for i in range(0, len(mine), size)]
 
     def loss(self, model, batch):
         ids, mask, bars, pickups = batch
@@ -110,7 +128,8 @@ class MelodyTask:
         return {"loss": nn.functional.cross_entropy(logits[mask], ids[:, 1:][mask])}
 
     def validate(self) -> dict[str, float]:
-        return {"loss": mean_nll(self.model, self.validation, self.vocab)}
+        return {"loss": mean_nll(self.model, self.validation, self.vocab,
+                                 self.validation_batch)}
 
     def describe(self) -> dict:
         return {"data": self.source, "songs": self.counts, "split_seed": self.split_seed,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from torch import nn
 
 from audiodemo.melody.model import MelodyConfig, MelodyLSTM
+from audiodemo.melody.transformer import MelodyTransformer, MelodyTransformerConfig
 from audiodemo.models.gtcrn import GTCRN, GTCRNConfig
 from audiodemo.models.paper import PaperAEConfig, PaperAutoencoder
 from audiodemo.models.unet import MaskUNet, MaskUNetConfig
@@ -15,6 +16,7 @@ REGISTRY = {
     "unet": (MaskUNetConfig, MaskUNet),
     "gtcrn": (GTCRNConfig, GTCRN),
     "melody": (MelodyConfig, MelodyLSTM),
+    "melody_transformer": (MelodyTransformerConfig, MelodyTransformer),
 }
 
 

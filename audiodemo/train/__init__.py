@@ -4,7 +4,8 @@
     rows = train("unet", "tiny", out="/tmp/tiny.pt", data="path/to/fsdd")
 
 `TRAINERS` maps each kind to its trainer (`audiodemo.denoise.training` for the denoisers,
-`audiodemo.melody.train` for the melody LSTM); `PRESETS[kind][name]` holds their settings;
+`audiodemo.melody.train` for the melody LSTM, `audiodemo.melody.transformer_train` for the
+melody transformer); `PRESETS[kind][name]` holds their settings;
 `audiodemo.train.loop` runs the epochs. Settings override a preset by key (`epochs=3`,
 `model.hidden=64`). The command line is `python -m audiodemo.train` (see `__main__`).
 """
@@ -20,20 +21,24 @@ from pathlib import Path
 
 import torch
 
-from audiodemo.checkpoint import is_shipped, load_checkpoint
+from audiodemo.checkpoint import MELODY_KINDS, is_shipped, load_checkpoint
 from audiodemo.denoise.presets import PRESETS as DENOISER_PRESETS
 from audiodemo.denoise.training import DenoiserTask
 from audiodemo.denoise.wideband_training import WidebandTask
 from audiodemo.melody.train import PRESETS as MELODY_PRESETS
 from audiodemo.melody.train import MelodyTask
+from audiodemo.melody.transformer_train import PRESETS as TRANSFORMER_PRESETS
+from audiodemo.melody.transformer_train import MelodyTransformerTask
 from audiodemo.models import REGISTRY
 from audiodemo.train import distributed
 from audiodemo.train.loop import fit
 from audiodemo.train.record import command, portable
 
 TRAINERS = {"dcae": DenoiserTask, "vae": DenoiserTask, "unet": DenoiserTask,
-            "gtcrn": WidebandTask, "melody": MelodyTask}
-PRESETS = {**DENOISER_PRESETS, "melody": MELODY_PRESETS}
+            "gtcrn": WidebandTask, "melody": MelodyTask,
+            "melody_transformer": MelodyTransformerTask}
+PRESETS = {**DENOISER_PRESETS, "melody": MELODY_PRESETS,
+           "melody_transformer": TRANSFORMER_PRESETS}
 
 
 def get_preset(kind: str, name: str) -> dict:
@@ -89,7 +94,7 @@ def _shown_data(kind: str, data) -> str | None:
     """The data as the record's command shows it, without paths of this machine."""
     if kind == "gtcrn":
         return "$AUDIODEMO_SPEECHOCEAN"
-    if kind != "melody":
+    if kind not in MELODY_KINDS:
         return "$AUDIODEMO_FSDD"
     if data is None or isinstance(data, tuple):
         return None

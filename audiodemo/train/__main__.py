@@ -3,13 +3,15 @@
     python -m audiodemo.train unet --preset default --data $AUDIODEMO_FSDD --out runs/ours.pt
     python -m audiodemo.train vae --preset paper --out runs/vae.pt --set epochs=10
     python -m audiodemo.train melody --preset default --data essenFolksong/erk --out runs/m.pt
+    python -m audiodemo.train melody_transformer --out runs/melody_transformer.pt
     python -m audiodemo.train dcae --preset tiny --out /tmp/tiny.pt   # seconds, for tests
     torchrun --standalone --nproc_per_node 2 -m audiodemo.train unet --out runs/ours.pt
 
-KIND is dcae or vae (the paper's), unet (ours) or melody (the LSTM); the presets of each are
-in `audiodemo.train.PRESETS`. Writes the checkpoint (the best epoch by validation loss), a
-CSV log and a loss-curve PNG beside it, and after each epoch the state `--resume` goes on
-from (deleted when the run ends). Replacing a shipped checkpoint needs `--overwrite`.
+KIND is dcae or vae (the paper's), unet (ours), gtcrn (wideband), melody (the LSTM) or
+melody_transformer; the presets of each are in `audiodemo.train.PRESETS`. Writes the
+checkpoint (the best epoch by validation loss), a CSV log and a loss-curve PNG beside it,
+and after each epoch the state `--resume` goes on from (deleted when the run ends).
+Replacing a shipped checkpoint needs `--overwrite`.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m audiodemo.train",
                                 description="Train a model and write its checkpoint.")
     p.add_argument("kind", choices=sorted(PRESETS),
-                   help="dcae, vae (the paper's), unet (ours) or melody")
+                   help="dcae, vae (the paper's), unet (ours), gtcrn, melody (the LSTM) or "
+                        "melody_transformer")
     p.add_argument("--out", required=True, help="the checkpoint to write")
     p.add_argument("--preset", default="default",
                    help="tiny, paper or default (latent, latent_tiny: dcae and vae)")
     p.add_argument("--data", default=None,
-                   help=f"FSDD folder (default ${FSDD_ENV}); for melody a folder or music21 "
-                        f"corpus prefix (default essenFolksong/erk)")
+                   help=f"FSDD folder (default ${FSDD_ENV}); for the melody kinds a folder or "
+                        f"music21 corpus prefix (default essenFolksong/erk)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a preset entry, e.g. epochs=5, loss=l1, model.skips=false")
     p.add_argument("--epochs", type=int, default=None, help="the same as --set epochs=N")
