@@ -35,7 +35,7 @@ REQUESTS = {  # endpoint -> arguments, a mix of light and heavy
     "/spectrogram": lambda: (handle_file(str(ASSETS / "digit_7_jackson.wav")), "512", 128,
                              "hann", "mel", True, 80, "magma"),
     "/denoise": lambda: (handle_file(str(ASSETS / "digits_31415_theo.wav")), "white", 5,
-                         "Ours: U-Net mask", "Noisy phase", 1.0, 0),
+                         "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0),
     "/generate": lambda: ("(type a seed below)", "60 _ 62 _ 64 _ 65 _", False, 1.0, 8, "C",
                           100, 1, 0),
 }

@@ -1,7 +1,7 @@
 """Wideband denoising benchmark (issue 15): held-out voices under held-out real noises, scored
 at 16 kHz, every system in one run; prints Markdown tables for BENCHMARKS.md.
 
-    python -m benchmarks.wideband --checkpoint runs/ours_wideband.pt [--clips 2]
+    python -m benchmarks.wideband [--checkpoint runs/ours_wideband.pt] [--clips 2]
 
 Signals: `--clips` utterances of each of speechocean762's twelve validation speakers (girls,
 women, boys, men; never trained on), at most 6 s each, under ESC-10 fold 4 (never trained
@@ -23,7 +23,8 @@ import numpy as np
 
 from audiodemo import esc10, fsdd, speechocean
 from audiodemo.audio import load_audio
-from audiodemo.denoise import peers
+from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.denoise import peers, systems
 from audiodemo.denoise.denoiser import Denoiser, load_denoiser
 from audiodemo.denoise.dnsmos import dnsmos
 from audiodemo.denoise.fullband import denoise_recording
@@ -33,6 +34,7 @@ from benchmarks.denoise import digit_strings, noisy_at, spectral_gating
 RATE = 16000
 SNRS = (0, 5, 10)
 SECONDS = 6.0
+CLEAN = "clean speech itself"
 
 
 def mixtures(clips: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray, int]]:
@@ -52,17 +54,19 @@ def mixtures(clips: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray, in
     return out
 
 
-def systems(checkpoint: str | None) -> dict:
-    """name -> denoise(wave, rate) at that rate."""
-    found = {"noisy input": lambda y, r: y}
-    if checkpoint:
-        ours = Denoiser.from_checkpoint(checkpoint)
-        found["ours (gtcrn, 16 kHz)"] = lambda y, r: denoise_recording(ours, y, r)
+def contenders(checkpoint: str) -> dict:
+    """name -> denoise(wave, rate) at that rate; `CLEAN` is no system: its row scores the
+    clean utterances themselves (DNSMOS hears their room noise too)."""
+    found = {CLEAN: None, "noisy input": lambda y, r: y}
+    ours = Denoiser.from_checkpoint(shipped_checkpoint(checkpoint))
+    found["ours (gtcrn, 16 kHz)"] = lambda y, r: denoise_recording(ours, y, r)
     for name, label in [("ours", "ours (U-Net, 8 kHz)"), ("paper_dcae", "paper DCAE"),
                         ("paper_vae", "paper VAE")]:
         found[label] = lambda y, r, d=load_denoiser(name): denoise_recording(d, y, r)
     if peers.available()["deepfilternet3"]:
-        found["DeepFilterNet3"] = peers.deepfilternet3
+        # through `systems`, as the Denoise tab runs it: a quiet input raised first (it
+        # silences speech below about -45 dBFS; FSDD's strings peak near -30 dBFS)
+        found["DeepFilterNet3"] = lambda y, r: systems.denoise(systems.REFERENCE, y, r)
     if peers.available()["rnnoise"]:
         found["RNNoise"] = peers.rnnoise
     found["spectral gating (noisereduce)"] = spectral_gating
@@ -77,7 +81,7 @@ def wideband_table(found: dict, mixes, snr: float) -> dict[str, dict[str, float]
             scale = np.sqrt(np.mean(clean**2) / 10 ** (snr / 10))
             noisy = (clean + scale * noise).astype(np.float32)
             start = time.process_time()
-            out = denoise(noisy, RATE)
+            out = clean if denoise is None else denoise(noisy, RATE)
             cpu, audio = cpu + time.process_time() - start, audio + len(noisy) / RATE
             row = wideband_quality(clean, out, RATE)
             row.update(dnsmos(out, RATE))
@@ -92,6 +96,8 @@ def fsdd_table(found: dict, strings, snr: float) -> dict[str, dict[str, float]]:
     """FSDD strings at 8 kHz with white noise, scored at 8 kHz (as `benchmarks.denoise`)."""
     table = {}
     for name, denoise in found.items():
+        if denoise is None:
+            continue
         rows = [quality(clean, denoise(noisy_at(clean, 8000, "white", snr, i, None), 8000),
                         8000) for i, clean in enumerate(strings)]
         table[name] = {k: statistics.fmean(r[k] for r in rows if np.isfinite(r[k]))
@@ -110,7 +116,8 @@ def markdown(table: dict) -> str:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--checkpoint", default=None, help="ours at 16 kHz (a gtcrn checkpoint)")
+    p.add_argument("--checkpoint", default="ours_wideband",
+                   help="ours at 16 kHz: a gtcrn checkpoint's name or path")
     p.add_argument("--clips", type=int, default=2, help="utterances per validation speaker")
     p.add_argument("--strings", type=int, default=4, help="FSDD test strings (max 10)")
     p.add_argument("--threads", type=int, default=1, help="torch threads")
@@ -118,7 +125,7 @@ def main(argv=None) -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    found = systems(args.checkpoint)
+    found = contenders(args.checkpoint)
     mixes = mixtures(args.clips)
     print(f"## Held-out voices under held-out noises, 16 kHz ({len(mixes)} utterances of the "
           f"12 validation speakers, ESC-10 fold 4)\n")

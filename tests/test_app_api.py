@@ -8,9 +8,12 @@ import sys
 
 import gradio as gr
 import httpx
+import numpy as np
 import pytest
+import soundfile as sf
 from gradio_client import Client, handle_file
 
+from audiodemo.audio import load_audio
 from audiodemo.ui.common import example
 
 pytestmark = pytest.mark.slow
@@ -96,11 +99,28 @@ def test_api_reports_bad_input_and_keeps_serving(app_url, tmp_path):
 def test_api_answers_denoise(app_url):
     client = Client(app_url, verbose=False)
     noisy, clean, figure, report = client.predict(
-        handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: U-Net mask",
+        handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: 16 kHz complex mask",
         "Noisy phase", 1.0, 0, api_name="/denoise",
     )
     assert noisy.endswith(".wav") and clean.endswith(".wav")
-    assert "SI-SDR" in report and "8000 Hz" in report
+    assert "SI-SDR" in report and "PESQ-WB" in report and "works at **16000 Hz**" in report
+    assert "You hear 22050 Hz, mono" in report  # an 8 kHz recording, mixed at MIX_RATE
+
+
+def test_api_denoises_a_48_khz_stereo_upload_into_a_48_khz_stereo_file(app_url, tmp_path):
+    left = load_audio(example("digits_31415_theo.wav"), 48000)[0]
+    right = 0.5 * np.concatenate([np.zeros(120, np.float32), left[:-120]])  # -6 dB, later
+    path = tmp_path / "stereo48k.wav"
+    sf.write(path, np.stack([left, right], axis=1), 48000, subtype="PCM_16")
+    client = Client(app_url, verbose=False)
+    noisy, clean, _, report = client.predict(
+        handle_file(str(path)), "white", 5, "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0,
+        api_name="/denoise",
+    )
+    for result in (noisy, clean):
+        info = sf.info(result)
+        assert (info.samplerate, info.channels, info.frames) == (48000, 2, len(left))
+    assert "You hear 48000 Hz, 2 channels" in report
 
 
 def test_api_answers_latent(app_url):

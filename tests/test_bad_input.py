@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 
 from audiodemo.ui.common import example
-from audiodemo.ui.denoise_tab import MIX_RATE, NO_NOISE, denoise
+from audiodemo.ui.denoise_tab import MAX_RATE, MIX_RATE, NO_NOISE, denoise
 from audiodemo.ui.melody_tab import TYPED, generate
 from audiodemo.ui.spectrogram_tab import analyse
 from tests.conftest import played
@@ -66,7 +66,7 @@ def spectrogram(audio):
 
 
 def denoised(audio, noise="white"):
-    return denoise(audio, noise, 5, "Ours: U-Net mask", "Noisy phase", 1.0, 0)
+    return denoise(audio, noise, 5, "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0)
 
 
 REFUSED = {  # file -> what the message says
@@ -107,8 +107,11 @@ def test_unusual_but_valid_audio_is_analysed(files, name):
 @pytest.mark.parametrize("name", ["hires_stereo_float", "eight_bit", "dc_offset", "clipped"])
 def test_unusual_but_valid_audio_is_denoised(files, name):
     noisy, clean, *_ = denoised(files[name])
-    (rate, _), (_, out) = played(noisy), played(clean)
-    assert rate == MIX_RATE and len(out) > 0 and np.isfinite(out.astype(float)).all()
+    (rate, _), (out_rate, out) = played(noisy), played(clean)
+    # 96 kHz stereo is heard at MAX_RATE in stereo; 8 kHz mono is mixed at MIX_RATE
+    expected = (MAX_RATE, 2) if name == "hires_stereo_float" else (MIX_RATE, 1)
+    assert (rate, out.shape[1] if out.ndim == 2 else 1) == expected and out_rate == rate
+    assert len(out) > 0 and np.isfinite(out.astype(float)).all()
 
 
 def test_silence_denoised_without_noise_is_silence_and_with_noise_a_message(files):

@@ -68,7 +68,8 @@ def test_every_tab_works_with_sockets_blocked(no_network):
         cached.cache_clear()  # load every model and asset again, offline
     speech = example("digit_7_jackson.wav")
     assert spectrogram_tab.analyse(speech, 512, 128, "hann", "mel", True, 80, "magma")[1]
-    assert denoise_tab.denoise(speech, "white", 5, "Ours: U-Net mask", "Noisy phase", 1.0)[0]
+    assert denoise_tab.denoise(speech, "white", 5, "Ours: 16 kHz complex mask", "Noisy phase",
+                               1.0)[0]
     assert latent_tab.decode_point("VAE", 0.0, 0.0, "")[1] is not None
     assert melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[0]
     assert experiments_tab.experiments("lstm", "melody")[0]
@@ -128,11 +129,11 @@ def test_a_player_is_a_new_file_and_never_rewrites_an_old_one(tmp_path, monkeypa
     """Gradio rewrites a cached array in place on every request, and a browser fetching it
     then gets an empty file; our players are files written once (see `ui/outputs`)."""
     monkeypatch.setattr(outputs, "OUTPUT_ROOT", tmp_path)
-    first = denoise_tab.denoise(example("digit_7_jackson.wav"), "white", 5, "Ours: U-Net mask",
-                                "Noisy phase", 1.0, 0)[0]
+    first = denoise_tab.denoise(example("digit_7_jackson.wav"), "white", 5,
+                                "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0)[0]
     before = os.stat(first)
     second = denoise_tab.denoise(example("digit_7_jackson.wav"), "white", 5,
-                                 "Ours: U-Net mask", "Noisy phase", 1.0, 0)[0]
+                                 "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0)[0]
     after = os.stat(first)
     assert second != first and Path(first).read_bytes() == Path(second).read_bytes()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
@@ -147,8 +148,8 @@ def test_a_full_queue_turns_requests_away_and_keeps_serving():
     _, url, _ = demo.queue(**app.queue_options(max_size=1)).launch(
         prevent_thread_lock=True, quiet=True, **app.launch_options())
     try:
-        args = (handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: U-Net mask",
-                "Noisy phase", 1.0, 0)
+        args = (handle_file(example("digits_31415_theo.wav")), "white", 5,
+                "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0)
         client = Client(url, verbose=False)
         jobs = [client.submit(*args, api_name="/denoise") for _ in range(8)]
         outcomes = []

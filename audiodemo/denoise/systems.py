@@ -17,6 +17,11 @@ from audiodemo.denoise.fullband import denoise_recording
 
 REFERENCE = "deepfilternet3"
 DEFAULT = DENOISERS[0]  # ours, version 2: the 16 kHz complex mask
+# DeepFilterNet3 is not level-invariant: it silences speech it hears below about -45 dBFS
+# (the bundled digits_31415_theo.wav, whose peak is 0.034, loses 14 dB at 0.8 times its
+# level). A quieter recording goes in with its peak raised to this, one gain for every
+# channel, and comes out turned down by the same gain; a louder one goes in as it is.
+REFERENCE_PEAK = 0.5
 
 
 def names() -> tuple[str, ...]:
@@ -42,7 +47,9 @@ def denoise(name: str, wave: np.ndarray, sample_rate: int, strength: float = 1.0
         raise ValueError(f"strength must be between 0 and 1, got {strength}")
     wave = np.asarray(wave, np.float32)
     columns = wave[:, None] if wave.ndim == 1 else wave
-    out = np.stack([peers.deepfilternet3(columns[:, c], sample_rate)
-                    for c in range(columns.shape[1])], axis=1)
+    peak = float(np.abs(columns).max()) if columns.size else 0.0
+    gain = max(1.0, REFERENCE_PEAK / peak) if peak > 0 else 1.0
+    out = np.stack([peers.deepfilternet3(gain * columns[:, c], sample_rate)
+                    for c in range(columns.shape[1])], axis=1) / gain
     out = strength * out + (1 - strength) * columns
     return (out[:, 0] if wave.ndim == 1 else out).astype(np.float32)

@@ -1,10 +1,12 @@
 """The Denoise tab: add noise to speech (or bring noisy speech), pick a model, hear and measure.
 
 One event in the API, `/denoise`: noisy and denoised players (one gain for both, so the
-loudness drop is audible), spectrograms of clean (when known), noisy and denoised on shared
-colour limits, and SI-SDR, PESQ and STOI whenever the clean reference is known (that is, when
-noise was added). Noise is mixed at `MIX_RATE` whatever the model, and every score is taken
-at `METRIC_RATE`, so the models are compared on the same noisy input by the same measure.
+loudness drop is audible) at the recording's own rate and channels, spectrograms of clean
+(when known), noisy and denoised over the whole band on shared colour limits, SI-SDR,
+wide-band PESQ and STOI whenever the clean reference is known (that is, when noise was
+added), and DNSMOS always. Noise is mixed at the recording's rate, at least `MIX_RATE`,
+whatever the model, and every score is taken at `WIDE_RATE`, so the models are compared on
+the same noisy input by the same measure.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ import functools
 import time
 
 import gradio as gr
+import librosa
 import numpy as np
 
 from audiodemo import limits
 from audiodemo.audio import load_audio
-from audiodemo.denoise import dnsmos
-from audiodemo.denoise.denoiser import load_denoiser
-from audiodemo.denoise.metrics import METRIC_RATE, quality_before_and_after, resampled
+from audiodemo.denoise import dnsmos, systems
+from audiodemo.denoise.metrics import WIDE_RATE, wideband_quality
 from audiodemo.denoise.noise import NOISE_TYPES, mix
 from audiodemo.plots.signal import comparison_figure
+from audiodemo.spectrogram import SpectrogramConfig
 from audiodemo.ui.common import (
     cleared_on_error,
     example,
@@ -32,11 +35,14 @@ from audiodemo.ui.common import (
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
 from audiodemo.view import shared_db_views
 
-CHOICES = {  # shown label -> checkpoint name
-    "Ours: U-Net mask": "ours",
-    "Paper DCAE": "paper_dcae",
-    "Paper VAE": "paper_vae",
+LABELS = {  # denoiser name -> shown label; the reference only where its package is installed
+    "ours_wideband": "Ours: 16 kHz complex mask",
+    "ours": "Ours, first version: 8 kHz U-Net",
+    "paper_dcae": "Paper DCAE",
+    "paper_vae": "Paper VAE",
+    systems.REFERENCE: "DeepFilterNet3: the field's reference",
 }
+CHOICES = {LABELS[name]: name for name in systems.names()}  # shown label -> denoiser name
 RECONSTRUCTION_LABELS = {
     "Noisy phase": "noisy_phase",
     "Griffin-Lim from random phase (the paper)": "griffin_lim",
@@ -44,9 +50,10 @@ RECONSTRUCTION_LABELS = {
 }
 NO_NOISE = "none (my recording is already noisy)"
 EXAMPLES = ["digits_31415_theo.wav", "digit_7_jackson.wav", "digit_7_jackson_noisy.wav"]
-# noise is added here, the same mix whichever model then hears it: the paper's models' rate,
-# as they trained on noise over their whole band (a 16 kHz mix leaves them 8-11 kHz empty)
+# noise is added at the recording's rate but at least this one, the same mix whichever model
+# then hears it: the paper's models' rate, as they trained on noise over their whole band
 MIX_RATE = 22050
+MAX_RATE = 48000  # a recording above it is resampled to it: no model or ear needs more
 # seconds a request took per second of audio, by (model, reconstruction, scored): the last
 # one measured here, for the next request's estimate of its time
 SPEED: dict[tuple[str, str, bool], float] = {}
@@ -54,21 +61,22 @@ SPEED: dict[tuple[str, str, bool], float] = {}
 INTRO = """
 A **denoising autoencoder** learns to map noisy spectrograms to clean ones. Pick an example
 or record yourself, **add noise** at a chosen signal-to-noise ratio (SNR: 0 dB means noise as
-loud as speech), and compare the paper's DCAE and VAE with ours, a U-Net. Because the clean
-recording is known when the noise is added here, the app scores each result: **SI-SDR**
-(dB, higher is better), **PESQ** (1-4.5, a listening-quality estimate) and **STOI** (0-1,
-intelligibility); **DNSMOS** (1-5) rates every input and output with no clean recording, so
-your own recording gets a score too. Try Griffin-Lim reconstruction to hear what throwing
-phase away costs.
-Noise is mixed at 22.05 kHz, the same mix for every model, and every score is taken at 8 kHz
-(narrow-band PESQ), where every model has its band, so models compare on equal terms (noise
-above 4 kHz is not counted there: a white-noise mix scores above the SNR it was mixed at).
+loud as speech), and compare ours, a small network trained on 113 voices (children and
+adults) under real noises, with the paper's DCAE and VAE and, where it is installed,
+DeepFilterNet3, the field's reference. Because the clean recording is known when the noise
+is added here, the app scores each result: **SI-SDR** (dB, higher is better), **PESQ**
+(wide-band, 1-4.6, a listening-quality estimate) and **STOI** (0-1, intelligibility);
+**DNSMOS** (1-5) rates every input and output with no clean recording, so your own recording
+gets a score too. Try Griffin-Lim reconstruction to hear what throwing phase away costs.
+You hear the result at your recording's own rate and channels. Each model works at its own
+rate and sees the band up to half of it; above that band, each frame gets the gain the model
+gave the top of its own band. Noise is mixed at your recording's rate (at least 22.05 kHz),
+the same mix for every model, and every score is taken at 16 kHz.
 """
 
 
 DNSMOS_NOTE = ("DNSMOS rates from 1 to 5 as listeners would: SIG the speech, BAK the "
-               "background (higher: less noise), OVRL the whole. It hears 0-8 kHz, so an "
-               "8 kHz model's output, empty above 4 kHz, sounds muffled to it.")
+               "background (higher: less noise), OVRL the whole. It hears 0-8 kHz.")
 
 
 @functools.lru_cache(maxsize=4)
@@ -78,26 +86,25 @@ def babble_talkers(rate: int) -> np.ndarray:
 
 
 def _scores_table(noisy: dict[str, float], denoised: dict[str, float]) -> str:
-    """The noisy input's and the output's SI-SDR, PESQ and STOI (taken at `METRIC_RATE`)."""
+    """The noisy input's and the output's SI-SDR, PESQ-WB and STOI (at `WIDE_RATE`)."""
     rows = {"noisy input": noisy, "denoised": denoised}
-    lines = [f"| scored at {METRIC_RATE // 1000} kHz | SI-SDR (dB) | PESQ | STOI |",
+    lines = [f"| scored at {WIDE_RATE // 1000} kHz | SI-SDR (dB) | PESQ-WB | STOI |",
              "|---|---|---|---|"]
     for name, q in rows.items():
-        pesq = "n/a" if np.isnan(q["PESQ"]) else f"{q['PESQ']:.2f}"
+        pesq = "n/a" if np.isnan(q["PESQ-WB"]) else f"{q['PESQ-WB']:.2f}"
         lines.append(f"| {name} | {q['SI-SDR']:.1f} | {pesq} | {q['STOI']:.2f} |")
-    if any(np.isnan(q["PESQ"]) for q in rows.values()):
+    if any(np.isnan(q["PESQ-WB"]) for q in rows.values()):
         lines.append("\nPESQ n/a: it found no speech to score, or could not score this signal.")
     return "\n".join(lines)
 
 
-def _listening_table(noisy: np.ndarray, noisy_rate: int, denoised: np.ndarray,
-                     denoised_rate: int) -> str:
+def _listening_table(noisy: np.ndarray, denoised: np.ndarray, rate: int) -> str:
     """DNSMOS of the noisy input and of the output: scores that need no clean recording."""
     if not dnsmos.available():
         return "DNSMOS: not installed here (`pip install speechmos onnxruntime`)."
     try:
-        rows = {"noisy input": dnsmos.dnsmos(noisy, noisy_rate),
-                "denoised": dnsmos.dnsmos(denoised, denoised_rate)}
+        rows = {"noisy input": dnsmos.dnsmos(noisy, rate),
+                "denoised": dnsmos.dnsmos(denoised, rate)}
     except ValueError as err:
         return f"{err}."
     lines = ["| DNSMOS P.835, no reference needed | OVRL | SIG | BAK |", "|---|---|---|---|"]
@@ -115,47 +122,61 @@ def _check(model, reconstruction, seed) -> int:
     return int(seed)
 
 
+def _picture_config(rate: int) -> SpectrogramConfig:
+    """Frames of about 32 ms at `rate`, so the pictures show the whole band."""
+    n_fft = 1 << round(np.log2(0.032 * rate))
+    return SpectrogramConfig(sample_rate=rate, n_fft=n_fft, hop_length=n_fft // 4)
+
+
+def _band_text(name: str, rate: int) -> str:
+    model_rate = systems.model_rate(name)
+    if model_rate >= rate:
+        return f"works at **{model_rate} Hz**, so it sees the whole band of this {rate} Hz sound"
+    return (f"works at **{model_rate} Hz**: it sees 0-{model_rate / 2000:g} kHz of this "
+            f"{rate} Hz sound, and the band above gets the gain it gave the top of its own")
+
+
 @user_errors
 def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
             progress=gr.Progress()):
     """Players, spectrogram comparison and a report for one recording."""
     if audio is None:
         raise ValueError("Upload, record or pick a recording first.")
-    seed = _check(model, reconstruction, seed)
-    denoiser = load_denoiser(CHOICES[model])
-    rate = denoiser.sample_rate
+    seed, name = _check(model, reconstruction, seed), CHOICES.get(model)
+    wave, rate, cut = sound_in(audio, None, limits.DENOISE_SECONDS, channels=True)
+    work = min(rate, MAX_RATE) if noise_type == NO_NOISE else max(min(rate, MAX_RATE), MIX_RATE)
+    if work != rate:
+        wave = librosa.resample(wave, orig_sr=rate, target_sr=work, axis=0)
     clean, note = None, ""
-    if noise_type == NO_NOISE:  # straight to the model's rate: nothing to compare
-        wave, in_rate, cut = sound_in(audio, rate, limits.DENOISE_SECONDS)
-    else:
-        clean, in_rate, cut = sound_in(audio, MIX_RATE, limits.DENOISE_SECONDS)
-        talkers = [babble_talkers(in_rate)] if noise_type == "babble" else None
-        wave, clean, down = mix(clean, noise_type, float(snr_db), in_rate,
+    if noise_type != NO_NOISE:
+        talkers = [babble_talkers(work)] if noise_type == "babble" else None
+        wave, clean, down = mix(wave, noise_type, float(snr_db), work,
                                 np.random.default_rng(seed), talkers)
         if down:  # a recording cannot go past full scale either
             note = (f" The noisy mix peaked above full scale, so speech and mix were both "
                     f"turned down by {down:.1f} dB (the SNR is unchanged).")
-    duration, key = len(wave) / in_rate, (model, reconstruction, clean is not None)
+    duration, key = len(wave) / work, (model, reconstruction, clean is not None)
     guess = f", about {SPEED[key] * duration:.0f} s" if key in SPEED else ""
     progress(0.1, desc=f"{model}: denoising {duration:.1f} s{guess}")
     start = time.perf_counter()
-    heard = resampled(wave, in_rate, rate)  # what the model hears, once for it and the picture
-    out = denoiser(heard, rate, float(strength), RECONSTRUCTION_LABELS[reconstruction])
+    recon = RECONSTRUCTION_LABELS[reconstruction]
+    out = systems.denoise(name, wave, work, float(strength), recon)
     seconds = time.perf_counter() - start
     progress(0.7, desc="scoring and drawing")
-    cfg = denoiser.checkpoint.spectrogram
-    waves = {"clean": resampled(clean, in_rate, rate)} if clean is not None else {}
-    waves.update({"noisy": heard, f"denoised ({model})": out})
-    figure = comparison_figure(shared_db_views(waves, cfg))
-    report = (f"**{model}** works at **{rate} Hz** (the noisy input was resampled to it); "
-              f"{duration:.1f} s denoised in {seconds:.2f} s on this CPU.{note} "
-              f"{cut}\n\n")
-    report += (_scores_table(*quality_before_and_after(clean, wave, out, MIX_RATE, rate))
+    mono = {"noisy": wave.mean(1), f"denoised ({model})": out.mean(1)}
+    waves = {"clean": clean.mean(1), **mono} if clean is not None else mono
+    figure = comparison_figure(shared_db_views(waves, _picture_config(work)))
+    channels = f"{wave.shape[1]} channels" if wave.shape[1] > 1 else "mono"
+    report = (f"**{model}** {_band_text(name, work)}. You hear {work} Hz, {channels}; "
+              f"{duration:.1f} s denoised in {seconds:.2f} s on this CPU.{note} {cut}\n\n")
+    if name == systems.REFERENCE and recon != "noisy_phase":
+        report += "DeepFilterNet3 makes its own phase: the phase choice is for the others.\n\n"
+    report += (_scores_table(*(wideband_quality(waves["clean"], x, work) for x in mono.values()))
                if clean is not None else
                "No clean reference, so no SI-SDR, PESQ or STOI: add noise here to see them.")
-    report += "\n\n" + _listening_table(wave, in_rate, out, rate)
-    noisy_player, denoised_player = players([(wave, in_rate, "noisy.wav"),
-                                             (out, rate, "denoised.wav")])
+    report += "\n\n" + _listening_table(*mono.values(), work)
+    noisy_player, denoised_player = players([(wave, work, "noisy.wav"),
+                                             (out, work, "denoised.wav")])
     SPEED[key] = (time.perf_counter() - start) / duration
     return noisy_player, denoised_player, figure, report
 
@@ -174,7 +195,7 @@ def build_denoise_tab() -> None:
                             api_visibility="private")  # loading an example is no API
                 noise = gr.Dropdown([NO_NOISE, *NOISE_TYPES], value="white", label="Add noise")
                 snr = gr.Slider(-5, 20, value=5, step=1, label="SNR (dB)")
-                model = gr.Radio(list(CHOICES), value="Ours: U-Net mask", label="Model")
+                model = gr.Radio(list(CHOICES), value=LABELS[systems.DEFAULT], label="Model")
                 recon = gr.Radio(list(RECONSTRUCTION_LABELS), value="Noisy phase",
                                  label="Phase for the output")
                 strength = gr.Slider(0, 1, value=1, step=0.05, label="Strength (0 = input)")
