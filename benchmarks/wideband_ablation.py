@@ -33,7 +33,7 @@ from audiodemo.train import train
 from benchmarks.wideband import SNRS, markdown, mixtures, wideband_table
 
 VARIANTS = {
-    "ours (complex mask, hybrid loss, |X|^0.3, 16 channels)": [],
+    "ours (complex mask, hybrid loss, power 0.3, 16 channels)": [],
     "real mask": ["model.mask=real"],
     "no SI-SDR term": ["loss_weights=(30.0, 70.0, 0.0)"],
     "no compression": ["model.power=1.0"],
