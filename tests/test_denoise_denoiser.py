@@ -103,6 +103,15 @@ def test_cli_writes_one_wav_per_input_at_its_rate_and_channels(tiny_checkpoints,
     assert (info.samplerate, info.channels, info.frames) == (48000, 2, 19200)
 
 
+def test_cli_without_a_model_uses_ours_at_16_khz(tmp_path, capsys):
+    stereo = np.stack([tone(200, 0.5, 44100), 0.5 * tone(300, 0.5, 44100)], axis=1)
+    sf.write(tmp_path / "memo.wav", stereo, 44100)
+    assert denoise.main([str(tmp_path / "memo.wav"), "--out-dir", str(tmp_path / "o")]) == 0
+    assert "(44100 Hz, 2 channels; the model works at 16000 Hz)" in capsys.readouterr().out
+    info = sf.info(str(tmp_path / "o" / "memo.wav"))
+    assert (info.samplerate, info.channels, info.frames) == (44100, 2, 22050)
+
+
 def test_cli_sets_the_attenuation_limit(tiny_checkpoints, tmp_path, capsys):
     sf.write(tmp_path / "a.wav", tone(200, 0.3, 8000), 8000)
     args = [str(tmp_path / "a.wav"), "--model", str(tiny_checkpoints["unet"])]
