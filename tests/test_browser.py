@@ -132,6 +132,18 @@ def test_clicking_an_empty_place_decodes_it(page: Page, app_url):
         "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
 
 
+def test_typing_a_seed_chooses_it(page: Page, app_url):
+    """Issue 16: a typed seed was ignored unless the list was set to its last entry."""
+    open_tab(page, app_url, "Melody")
+    expect(page.locator("#seed-score svg").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label("Or type a seed").press_sequentially("60 _ 62 _ E4 _ r _")  # keys
+    seed_list = page.get_by_label("Seed: the opening of a held-out song")
+    expect(seed_list).to_have_value("(type a seed below)", timeout=TIMEOUT)
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("#melody-report")).to_contain_text("after the seed typed (4/4",
+                                                           timeout=TIMEOUT)
+
+
 def test_generating_a_melody_shows_the_score_and_offers_the_files(page: Page, app_url):
     open_tab(page, app_url, "Melody")
     expect(page.locator("#seed-score svg").first).to_be_visible(timeout=TIMEOUT)

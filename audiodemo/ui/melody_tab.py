@@ -45,6 +45,11 @@ def _seed_song(seed_name: str, typed: str, minor: bool) -> Song:
     return shipped.held_out_seed(seed_name)
 
 
+def _typed_chosen(text: str):
+    """The seed list's value once the user types a seed: TYPED, unless the box is empty."""
+    return TYPED if (text or "").strip() else gr.skip()
+
+
 @user_errors
 def preview(seed_name: str, typed: str = "", minor: bool = False) -> str:
     """The seed alone as a small score."""
@@ -152,6 +157,9 @@ def build_melody_tab() -> None:
                 symbols = gr.Textbox(label="Symbols", lines=3)
         seed.change(preview, inputs=[seed, typed, minor], outputs=[seed_score],
                     api_visibility="private")
+        # typing a seed is choosing it: the list turns to TYPED (and so redraws the preview)
+        typed.input(_typed_chosen, inputs=[typed], outputs=[seed], api_visibility="private",
+                    queue=False)
         outputs = [scores, audio, files, symbols, report]
         generating = go.click(generate,
                               inputs=[seed, typed, minor, temperature, bars, key, tempo,
