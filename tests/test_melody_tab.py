@@ -48,6 +48,19 @@ def test_generate_returns_scores_audio_files_symbols_and_statistics(tab):
     assert again[3] == symbols  # the same random seed, the same melodies
 
 
+def test_every_variation_is_in_the_player_one_after_another(tab):
+    """Issue 16: with 4 variations only the first could be heard."""
+    seed = tab.seeds[0]
+    one = played(melody_tab.generate(seed.name, "", False, 1.0, 2, "C", 120, 1, 5)[1])[1]
+    _, audio, *_, report = melody_tab.generate(seed.name, "", False, 1.0, 2, "C", 120, 3, 5)
+    rate, three = played(audio)
+    assert audio.endswith("melody-1-to-3.wav") and "the 3 variations one after another" in report
+    gap = int(melody_tab.GAP_SECONDS * rate)
+    assert len(three) > 3 * len(one) // 2 + 2 * gap  # three melodies of two bars, not one
+    silent = np.convolve(np.abs(three.astype(float)) < 2, np.ones(gap // 2), "valid")
+    assert (silent >= gap // 2).sum() >= 2  # the gaps between them
+
+
 def test_the_ending_is_the_models_or_cut_as_asked(tab):
     seed = tab.seeds[1]
     *_, symbols, report = melody_tab.generate(seed.name, "", False, 1.0, 2, "C", 100, 1, 3,

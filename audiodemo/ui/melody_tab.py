@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 import gradio as gr
+import numpy as np
 
 from audiodemo.melody import shipped
 from audiodemo.melody.corpus import Song
@@ -22,6 +23,7 @@ from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
 TYPED = "(type a seed below)"
 MAX_VARIATIONS = 4
+GAP_SECONDS = 1.0  # of silence between variations in the one player
 
 INTRO = """
 An **LSTM** reads a melody one sixteenth note at a time (a pitch where a note starts, `_` while
@@ -82,7 +84,7 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
         raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
     is_minor = "minor" in song.key
     folder = output_dir()
-    scores, files, texts, rows, audio, synth = [], [], [], [], None, ""
+    scores, files, texts, rows, waves, synth = [], [], [], [], [], ""
     start = time.perf_counter()
 
     def report(k: int) -> None:
@@ -102,16 +104,20 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
                     f"{'yes' if stats['ends_on_tonic'] else 'no'} | {stats['range']} | "
                     f"{stats['bar_repetition']:.2f} | {stats['longest_copy_bars']:.1f} |"
                     + f" {_ending(w.variation.melody, bool(end_in_last_bar))} |")
-        if audio is None:
-            wave, synth = synthesize(symbols, tempo)
-            audio = player(wave, SAMPLE_RATE, "melody-1.wav", folder)
+        wave, synth = synthesize(symbols, tempo)
+        waves += [wave, np.zeros(int(GAP_SECONDS * SAMPLE_RATE), wave.dtype)]
+    # every variation in one player, in order, GAP_SECONDS apart
+    name = "melody-1.wav" if variations == 1 else f"melody-1-to-{variations}.wav"
+    audio = player(np.concatenate(waves[:-1]), SAMPLE_RATE, name, folder)
+    heard = ("variation 1" if variations == 1 else
+             f"the {variations} variations one after another, {GAP_SECONDS:g} s apart")
     seconds = time.perf_counter() - start
     table = "\n".join([
         "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "
         "longest copy (bars) | ending |", "|---|---|---|---|---|---|---|---|", *rows])
     report = (f"{variations} × {bars} bars after the seed *{song.name}* "
               f"({song.time_signature}, {key} {'minor' if is_minor else 'major'}) in "
-              f"{seconds:.2f} s. The player has variation 1, by {synth}.\n\n{table}")
+              f"{seconds:.2f} s. The player has {heard}, by {synth}.\n\n{table}")
     return "".join(scores), audio, files, "\n".join(texts), report
 
 
