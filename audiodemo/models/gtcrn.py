@@ -35,7 +35,6 @@ class GTCRNConfig:
     power: float = 0.3  # input compression: |X|^p, with the phase of X
     mask: str = "complex"  # "complex": a complex ratio mask; "real": its real part only
 
-
     def __post_init__(self) -> None:
         self.dilations = tuple(self.dilations)
         if self.mask not in ("complex", "real"):
