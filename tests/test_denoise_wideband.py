@@ -47,6 +47,21 @@ def test_a_telephone_channel_leaves_nothing_above_its_band():
     assert spectrum[freqs > 5000].sum() < 1e-3 * spectrum.sum()
 
 
+def test_band_limited_speech_comes_with_its_noise_band_limited_alike(pairs):
+    """An 8 kHz recording holds nothing above 4 kHz, its noise included (issue 15: with the
+    noise full-band, the model never heard 8 kHz speech in 8 kHz noise)."""
+    pairs.narrow_speech, pairs.p_narrow, pairs.p_recorded = pairs.speech, 1.0, 1.0
+    noisy, clean = pairs.pair(np.random.default_rng(2))
+    freqs = np.fft.rfftfreq(len(noisy), 1 / 16000)
+    for part in (clean, noisy - clean):
+        spectrum = np.abs(np.fft.rfft(part.astype(np.float64))) ** 2
+        assert spectrum[freqs > 5000].sum() < 1e-3 * spectrum.sum()
+    pairs.p_narrow = 0.0  # full-band speech: the noise keeps its band
+    noisy, clean = pairs.pair(np.random.default_rng(2))
+    spectrum = np.abs(np.fft.rfft((noisy - clean).astype(np.float64))) ** 2
+    assert spectrum[freqs > 5000].sum() > 0.2 * spectrum.sum()
+
+
 def test_clicks_are_sparse_and_about_unit_level():
     x = clicks(16000, 16000, np.random.default_rng(0))
     assert np.sqrt(np.mean(x**2)) == pytest.approx(1.0, rel=1e-6)

@@ -80,7 +80,8 @@ def _wideband(tiny: bool) -> dict:
     resumed across sessions)."""
     preset = dict(
         model=dict(n_freqs=257, sample_rate=16000), spectrogram=WIDE_SPEC, seconds=4.0,
-        snr_range=(-5.0, 20.0), p_clean=0.05, p_band_limit=0.2, validation_batches=8,
+        snr_range=(-5.0, 20.0), p_clean=0.05, p_band_limit=0.2, p_narrow=0.1,
+        validation_batches=8,
         epochs=30, steps_per_epoch=250, batch_size=8, lr=0.001, min_lr=1e-5, cosine="step",
         clip_norm=3.0, half=False, max_clips=None,
         loss_weights=(30.0, 70.0, 0.1),  # compressed spectrum, its magnitude, SI-SDR (dB)

@@ -2,7 +2,8 @@
 through, drawn afresh for every example (for ours at 16 kHz, issue 15).
 
 Speech: a random excerpt of an utterance (speechocean762: children and adults, women and
-men), or FSDD's 8 kHz digits brought to the rate (band-limited speech as such). The channel:
+men), or FSDD's 8 kHz digits brought to the rate (band-limited speech as such, heard as an
+8 kHz recording is: its noise band-limited alike, below 4 kHz). The channel:
 a spectral tilt, and sometimes a band limit (telephone 300-3400 Hz, or a low-pass at 4, 5.5
 or 7 kHz), applied alike to speech and noise, so the target is the speech as the channel
 left it (a denoiser removes noise, it does not invent a band); then a random level. Noise:
@@ -25,6 +26,7 @@ from audiodemo.denoise.noise import make_noise
 
 SYNTHETIC = ("white", "pink", "brown", "hum", "babble", "clicks")
 BAND_LIMITS = ((300.0, 3400.0), (0.0, 4000.0), (0.0, 5500.0), (0.0, 7000.0))
+NARROW_BAND = (0.0, 4000.0)  # FSDD's band: what an 8 kHz recording holds
 
 
 def clicks(n: int, sample_rate: int, rng: np.random.Generator) -> np.ndarray:
@@ -90,10 +92,10 @@ class WidebandPairs:
     def length(self) -> int:
         return int(self.seconds * self.sample_rate)
 
-    def voice(self, rng: np.random.Generator) -> np.ndarray:
-        """Speech of `length` samples: utterances joined with short pauses, cut at random."""
+    def voice(self, rng: np.random.Generator, narrow: bool = False) -> np.ndarray:
+        """Speech of `length` samples: utterances joined with short pauses, cut at random;
+        from the band-limited files if `narrow`."""
         n, parts, total = self.length, [], 0
-        narrow = self.narrow_speech and rng.random() < self.p_narrow
         files = self.narrow_speech if narrow else self.speech
         while total < n:
             clip = excerpt(files[rng.integers(len(files))], self.seconds, self.sample_rate, rng)
@@ -118,11 +120,14 @@ class WidebandPairs:
         return make_noise(noise_type, n, self.sample_rate, rng, talkers)
 
     def pair(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        speech = self.voice(rng)
+        narrow = bool(self.narrow_speech) and rng.random() < self.p_narrow
+        speech = self.voice(rng, narrow)
         while np.sqrt(np.mean(speech**2)) < 1e-4:  # a crop of pause alone: draw again
-            speech = self.voice(rng)
+            speech = self.voice(rng, narrow)
         band = (BAND_LIMITS[rng.integers(len(BAND_LIMITS))]
                 if rng.random() < self.p_band_limit else None)
+        if narrow and (band is None or band[1] > NARROW_BAND[1]):
+            band = NARROW_BAND
         channel = Channel(float(rng.uniform(-0.6, 0.6)), band)
         clean = channel(speech, self.sample_rate)
         clean *= 10 ** (rng.uniform(*self.level_db) / 20) / max(np.sqrt(np.mean(clean**2)),

@@ -31,7 +31,8 @@ def pair_maker(preset: dict, speech: list, noises: list, narrow: list | None) ->
     return WidebandPairs(speech=speech, noises=noises,
                          sample_rate=preset["spectrogram"].sample_rate,
                          seconds=preset["seconds"], snr_range=preset["snr_range"],
-                         narrow_speech=narrow, p_clean=preset["p_clean"],
+                         narrow_speech=narrow, p_narrow=preset["p_narrow"],
+                         p_clean=preset["p_clean"],
                          p_band_limit=preset["p_band_limit"])
 
 
