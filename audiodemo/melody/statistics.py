@@ -6,7 +6,9 @@ Melodies here are in C major or A minor (the corpus is moved there). `melody_sta
 - `ends_on_tonic`: whether the last note is C (major) or A (minor);
 - `range`: semitones from the lowest note to the highest;
 - `bar_repetition`: the share of bars, from the second on, equal to an earlier bar of the
-  melody (folk songs repeat whole phrases: 0.21 for the Essen test songs);
+  melody (folk songs repeat whole phrases: 0.21 for the Essen test songs), and
+  `near_repetition`, the share equal to or differing in at most two onsets from an earlier
+  bar (`audiodemo.melody.form`);
 - `longest_copy_bars` (with a `CopyIndex` of training songs): the longest stretch of the
   melody found verbatim in one training song, in bars.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from audiodemo.melody.form import bars_of, first_downbeat, repeats
 from audiodemo.melody.symbols import is_onset
 from audiodemo.melody.vocab import Vocabulary
 
@@ -32,18 +35,14 @@ def melody_statistics(symbols: list[str], steps_per_bar: int, minor: bool = Fals
     before = list(before or [])
     pitches = [int(s) for s in symbols if is_onset(s)]
     scale = MAJOR_SCALE | ({8} if minor else set())
-    whole = before + list(symbols)
-    starts = range((steps_per_bar - pickup) % steps_per_bar, len(whole) - steps_per_bar + 1,
-                   steps_per_bar)
-    bars = [(i, tuple(whole[i : i + steps_per_bar])) for i in starts]
-    repeats = [bar in {b for _, b in bars[:k]} for k, (i, bar) in enumerate(bars)
-               if k >= 1 and i >= len(before)]
+    downbeat = first_downbeat(steps_per_bar, pickup)
+    first = -(-max(len(before) - downbeat, 0) // steps_per_bar)  # the first bar after `before`
     statistics = {
         "notes": len(pitches),
         "in_key": float(np.mean([p % 12 in scale for p in pitches])) if pitches else 0.0,
         "ends_on_tonic": bool(pitches) and pitches[-1] % 12 == (9 if minor else 0),
         "range": max(pitches) - min(pitches) if pitches else 0,
-        "bar_repetition": float(np.mean(repeats)) if repeats else 0.0,
+        **repeats(bars_of(before + list(symbols), steps_per_bar, pickup), first),
     }
     if copies is not None:
         statistics["longest_copy_bars"] = copies.longest(symbols) / steps_per_bar

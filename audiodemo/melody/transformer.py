@@ -122,13 +122,22 @@ class RelativeAttention(nn.Module):
             logits = q @ k.transpose(-2, -1) + (q @ self.distance.T).gather(-1, index)
         return (logits * self.scale).masked_fill(~allowed(t, keys, self.window), -torch.inf)
 
+    def heads_of(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Queries, keys and values `(B, H, T, hs)` of `x` `(B, T, C)`."""
+        b, t, c = x.shape
+        return tuple(z.view(b, t, self.heads, self.head_size).transpose(1, 2)
+                     for z in self.qkv(x).split(c, dim=-1))
+
+    def weights(self, x: torch.Tensor) -> torch.Tensor:
+        """The attention weights `(B, H, T, T)` of a full pass over `x` `(B, T, C)`."""
+        q, k, _ = self.heads_of(x)
+        return torch.softmax(self.logits(q, k), dim=-1)
+
     def forward(self, x: torch.Tensor, cache: KVCache | None = None):
         """`x` `(B, T, C)`, following the positions in `cache` if given (which it extends)
         -> `(B, T, C)` and the cache."""
         b, t, c = x.shape
-        q, k, v = self.qkv(x).split(c, dim=-1)
-        q, k, v = (z.view(b, t, self.heads, self.head_size).transpose(1, 2)
-                   for z in (q, k, v))  # (B, H, T, hs)
+        q, k, v = self.heads_of(x)  # (B, H, T, hs)
         if cache is None:
             cache = KVCache(k, v, self.window)  # the full pass: no copy
         else:
@@ -217,3 +226,16 @@ class MelodyTransformer(nn.Module):
 
     def forward(self, ids, bar_steps, pickup, state: Cache | None = None):
         return self.step(self.features(ids, bar_steps, pickup), state)
+
+    @torch.no_grad()
+    def attention(self, ids, bar_steps, pickup) -> torch.Tensor:
+        """Every layer's attention weights over a full pass of `ids` `(B, T)`, without
+        dropout: `(layers, B, H, T, T)`."""
+        was_training = self.training
+        self.eval()
+        x, maps = self.features(ids, bar_steps, pickup), []
+        for block in self.blocks:
+            maps.append(block.attention.weights(block.norm1(x)))
+            x, _ = block(x)
+        self.train(was_training)
+        return torch.stack(maps)
