@@ -72,7 +72,7 @@ def requests(folder: Path) -> dict:
                                                                 "9_theo_4.wav", 16),
         "/grid 20 a side": lambda: latent_tab.grid(20),
         f"/generate {melody_tab.MAX_VARIATIONS} × 64 bars, 32 drafts each, copies set aside":
-            lambda: melody_tab.generate("erk5/1", "", False, 1.0, 64, "C", 100,
+            lambda: melody_tab.generate("erk5/1", "", melody_tab.DETECT, 1.0, 64, "C", 100,
                                         melody_tab.MAX_VARIATIONS, 0, True, True),
     })
     return calls

@@ -59,5 +59,5 @@ def stand_in(monkeypatch, model: MelodyModel, bundle: MelodyBundle) -> None:
     cached ones and the copy index forgotten."""
     for getter in (shipped.get_model, shipped.get_bundle, shipped.get_copies):
         getter.cache_clear()
-    monkeypatch.setattr(shipped, "get_model", lambda: model)
+    monkeypatch.setattr(shipped, "get_model", lambda name=None: model)
     monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)

@@ -14,6 +14,7 @@ import soundfile as sf
 from gradio_client import Client, handle_file
 
 from audiodemo.audio import load_audio
+from audiodemo.melody import shipped
 from audiodemo.ui.common import example
 
 pytestmark = pytest.mark.slow
@@ -31,7 +32,7 @@ def test_every_event_has_an_explicit_api_name():
     demo = app.build_demo()
     names = {dep.api_name for dep in demo.fns.values() if dep.api_visibility != "private"}
     assert names == {"spectrogram", "phase", "denoise", "latent", "decode", "interpolate", "grid",
-                     "generate", "experiments"}
+                     "generate", "chances", "experiments"}
     assert not any(name is None or name.startswith("lambda") for name in names)
 
 
@@ -151,19 +152,25 @@ def test_api_answers_interpolate_and_grid(app_url):
     assert client.predict(3, api_name="/grid") is not None
 
 
-def test_api_answers_generate(app_url):
+@pytest.mark.parametrize("model", shipped.available())
+def test_api_answers_generate_for_each_model(app_url, model):
     client = Client(app_url, verbose=False)
-    scores, audio, files, symbols, report = client.predict(
-        "(type a seed below)", "60 _ 62 _ 64 _ 65 _", False, 0.9, 2, "D", 110, 2, 3,
-        api_name="/generate")
+    scores, audio, files, symbols, report, form, chances = client.predict(
+        "(type a seed below)", "60 _ 62 _ 64 _ 65 _", "detect it", 0.9, 2, "D", 110, 2, 3,
+        True, True, model, 2, api_name="/generate")
     assert scores.count("<svg") >= 2 and audio.endswith(".wav")
     assert sorted(f.rsplit(".", 1)[1] for f in files) == ["mid", "mid", "musicxml", "musicxml"]
-    assert symbols.startswith("1: 62 _ 64 _ 66 _ 67 _")  # the seed, in D
+    assert symbols.startswith("1: 62 _ 64 _ 66 _ 67 _")  # the seed, read in C, moved to D
+    assert shipped.MODELS[model].label in report and form is not None and chances is not None
+
+
+def test_api_refuses_bad_generate_requests(app_url):
+    client = Client(app_url, verbose=False)
     with pytest.raises(ValueError, match="less than minimum value 0.1"):  # the slider's
-        client.predict("(type a seed below)", "60 _", False, 0, 2, "C", 100, 1, 0,
+        client.predict("(type a seed below)", "60 _", "detect it", 0, 2, "C", 100, 1, 0,
                        api_name="/generate")
     with pytest.raises(ValueError, match="'X9' is neither"):
-        client.predict("(type a seed below)", "60 X9", False, 1, 2, "C", 100, 1, 0,
+        client.predict("(type a seed below)", "60 X9", "detect it", 1, 2, "C", 100, 1, 0,
                        api_name="/generate")
 
 

@@ -122,7 +122,7 @@ def test_silence_denoised_without_noise_is_silence_and_with_noise_a_message(file
         denoised(files["silence"])
 
 
-GOOD_MELODY = (TYPED, "60 _ 62 _ 64 _ 65 _", False, 1.0, 2, "C", 100, 1, 0)
+GOOD_MELODY = (TYPED, "60 _ 62 _ 64 _ 65 _", "detect it", 1.0, 2, "C", 100, 1, 0)
 
 
 @pytest.mark.parametrize("change, message", [
@@ -141,6 +141,8 @@ GOOD_MELODY = (TYPED, "60 _ 62 _ 64 _ 65 _", False, 1.0, 2, "C", 100, 1, 0)
     ({8: -5}, "random seed must be a whole number"),
     ({8: 2.5}, "random seed must be a whole number"),
     ({0: "../../etc/passwd", 1: ""}, "No seed song|seed"),
+    ({2: "Q major"}, "A key is a tonic"),
+    ({2: "../../etc/passwd"}, "A key is a tonic"),
 ])
 def test_nonsense_melody_requests_are_messages_then_a_good_one_works(change, message):
     args = list(GOOD_MELODY)

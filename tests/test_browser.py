@@ -11,6 +11,7 @@ import soundfile as sf
 from playwright.sync_api import Page, expect
 
 from audiodemo.audio import load_audio, save_wav
+from audiodemo.melody import shipped
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import NO_NOISE
 
@@ -159,6 +160,21 @@ def test_generating_a_melody_shows_the_score_and_offers_the_files(page: Page, ap
     assert b"<score-partwise" in page.request.get(files["melody-1.musicxml"]).body()
     expect(page.locator("#melody-audio [data-testid=download-link]")).to_have_attribute(
         "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+
+
+def test_each_melody_model_writes_a_melody_and_shows_its_form(page: Page, app_url):
+    """Issue 16: the three models side by side, and the form of what each wrote."""
+    open_tab(page, app_url, "Melody")
+    expect(page.locator("#seed-score svg").first).to_be_visible(timeout=TIMEOUT)
+    for name in shipped.available():
+        page.locator("#melody-model").get_by_label(shipped.MODELS[name].label).check()
+        page.get_by_role("button", name="Generate").click()
+        expect(page.locator("#melody-report")).to_contain_text(
+            f"by the {shipped.MODELS[name].label}", timeout=TIMEOUT)
+        expect(page.locator("#melody-form img, #melody-form svg").first).to_be_visible(
+            timeout=TIMEOUT)
+        expect(page.locator("#melody-chances img, #melody-chances svg").first).to_be_visible(
+            timeout=TIMEOUT)
 
 
 def test_recording_through_the_microphone_draws_the_spectrogram(page: Page, app_url):

@@ -10,7 +10,6 @@ import pytest
 from audiodemo.melody import shipped
 from audiodemo.melody.generate import transpose_symbols
 from audiodemo.melody.statistics import melody_statistics
-from audiodemo.melody.vocab import Vocabulary
 from tests.melody_songs import stand_in, tiny_melody
 
 
@@ -21,16 +20,23 @@ def bundle(monkeypatch):
     shipped.get_copies.cache_clear()  # it holds the tiny bundle's songs
 
 
-def test_a_bundle_from_another_split_is_refused(monkeypatch, tmp_path):
+def test_a_model_from_another_split_than_the_bundle_is_refused(monkeypatch):
     model, bundle = tiny_melody()
-    shipped.get_bundle.cache_clear()
-    monkeypatch.setattr(shipped, "get_model", lambda: type(model)(
+    shipped.get_model.cache_clear()
+    monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)
+    monkeypatch.setattr(shipped, "load_melody", lambda path: type(model)(
         model.net, model.vocab, {"split_seed": 5, "data": ""}))
-    monkeypatch.setattr(shipped, "ASSETS", tmp_path)
-    bundle.save(tmp_path / "melody_corpus.npz", Vocabulary.default())
     with pytest.raises(ValueError, match="does not match the model's training split"):
-        shipped.get_bundle()
-    shipped.get_bundle.cache_clear()
+        shipped.get_model("lookback")
+    shipped.get_model.cache_clear()
+
+
+def test_every_model_is_named_and_the_shipped_ones_are_offered():
+    offered = shipped.available()
+    assert offered == [n for n in shipped.MODELS if n in offered]  # in order: the default first
+    assert {"lookback", "paper"} <= set(offered)  # checkpoints/melody.pt, melody_paper.pt
+    with pytest.raises(ValueError, match="Unknown melody model 'gpt'"):
+        shipped.model_named("gpt")
 
 
 def test_a_held_out_seed_is_found_by_name(bundle):

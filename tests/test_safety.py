@@ -71,7 +71,8 @@ def test_every_tab_works_with_sockets_blocked(no_network):
     assert denoise_tab.denoise(speech, "white", 5, "Ours: 16 kHz complex mask", "Noisy phase",
                                1.0)[0]
     assert latent_tab.decode_point("VAE", 0.0, 0.0, "")[1] is not None
-    assert melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[0]
+    assert melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", melody_tab.DETECT, 1.0, 1, "C",
+                               100, 1, 0)[0]
     assert experiments_tab.experiments("lstm", "melody")[0]
 
 
@@ -116,12 +117,13 @@ def test_old_outputs_are_removed(tmp_path, monkeypatch):
     (old / "melody-1.mid").write_bytes(b"MThd")
     hours_ago = time.time() - 2 * outputs.KEEP_SECONDS
     os.utime(old, (hours_ago, hours_ago))
-    files = melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)[2]
+    files = melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", melody_tab.DETECT, 1.0, 1, "C",
+                                100, 1, 0)[2]
     assert not old.exists() and len(list(tmp_path.iterdir())) == 1
     assert all(Path(f).parent.parent == tmp_path for f in files)
     old.mkdir()  # within the minute nobody looks again
     os.utime(old, (hours_ago, hours_ago))
-    melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", False, 1.0, 1, "C", 100, 1, 0)
+    melody_tab.generate(melody_tab.TYPED, "60 _ 62 _", melody_tab.DETECT, 1.0, 1, "C", 100, 1, 0)
     assert old.exists()
 
 

@@ -4,13 +4,14 @@
 
 The file holds the training songs' ids (for the longest-copy statistic) and the held-out songs'
 opening bars (the seeds offered in the tab: the pickup, if any, and the first full bar), with
-names, time signatures, keys and pickups. Plain arrays only: it loads without pickles.
+names, time signatures, keys and pickups, and each of those songs whole (whose form the tab
+shows beside a melody's). Plain arrays only: it loads without pickles.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,6 +35,14 @@ class MelodyBundle:
     seeds: list[Song]  # symbols: the opening only
     split_seed: int = 0  # the split the songs come from, as the model's training used it
     source: str = ""  # the corpus, e.g. "essenFolksong/erk"
+    songs: list[list[str]] = field(default_factory=list)  # each seed's whole song
+
+    def whole_song(self, seed: Song) -> Song | None:
+        """The whole held-out song that `seed` opens, or None (a typed seed)."""
+        for known, symbols in zip(self.seeds, self.songs, strict=False):
+            if known.name == seed.name:
+                return replace(known, symbols=symbols)
+        return None
 
     def save(self, path: str | os.PathLike, vocab: Vocabulary) -> None:
         """Write the arrays to an .npz file."""
@@ -46,6 +55,7 @@ class MelodyBundle:
             "seed_time_signatures": np.array([s.time_signature for s in self.seeds]),
             "seed_keys": np.array([s.key for s in self.seeds]),
             "seed_pickups": np.array([s.pickup for s in self.seeds]),
+            "seed_songs": np.array([" ".join(s) for s in self.songs]),
             "vocab": np.array(vocab.to_list()),
             "split_seed": np.array(self.split_seed),
             "source": np.array(self.source),
@@ -71,7 +81,8 @@ class MelodyBundle:
                      zip(data["seed_names"], data["seed_symbols"], data["seed_time_signatures"],
                          data["seed_keys"], data["seed_pickups"], strict=True)]
             split_seed, source = int(data["split_seed"]), str(data["source"])
-        return cls(train, seeds, split_seed, source)
+            songs = [str(s).split() for s in data["seed_songs"]] if "seed_songs" in data else []
+        return cls(train, seeds, split_seed, source, songs)
 
 
 def make_bundle(songs: list[Song], seed: int = 0, max_seeds: int = 60,
@@ -81,4 +92,5 @@ def make_bundle(songs: list[Song], seed: int = 0, max_seeds: int = 60,
     train, _, test = split_songs(songs, seed)
     seeds = [Song(s.name, opening(s), s.time_signature, s.key, s.pickup)
              for s in test[:max_seeds]]
-    return MelodyBundle([s.symbols for s in train], seeds, seed, source)
+    return MelodyBundle([s.symbols for s in train], seeds, seed, source,
+                        [s.symbols for s in test[:max_seeds]])

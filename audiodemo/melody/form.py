@@ -31,6 +31,11 @@ def bars_of(symbols: list[str], steps_per_bar: int, pickup: int = 0) -> list[tup
             for i in range(start, len(symbols) - steps_per_bar + 1, steps_per_bar)]
 
 
+def bars_before(length: int, steps_per_bar: int, pickup: int = 0) -> int:
+    """How many of the bars (`bars_of`) begin within the first `length` symbols (a seed)."""
+    return -(-max(length - first_downbeat(steps_per_bar, pickup), 0) // steps_per_bar)
+
+
 def onset_differences(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     """Steps where bars `a` and `b` differ and at least one starts a note."""
     return sum(x != y and (is_onset(x) or is_onset(y)) for x, y in zip(a, b, strict=True))
@@ -81,15 +86,16 @@ def bar_attention(weights: np.ndarray, length: int, steps_per_bar: int,
 
 
 def repeat_marks(bars: list[tuple[str, ...]]) -> np.ndarray:
-    """`(N, N)` texts: "=" where bar i equals an earlier bar j, "≈" where it nearly does."""
+    """`(N, N)` texts below the diagonal: "=" where bar i equals an earlier bar j, "≈" where
+    it nearly does."""
     n = len(bars)
     marks = np.full((n, n), "", dtype=object)
     for i in range(n):
         for j in range(i):
             if bars[i] == bars[j]:
-                marks[i, j] = marks[j, i] = "="
+                marks[i, j] = "="
             elif onset_differences(bars[i], bars[j]) <= NEAR_ONSETS:
-                marks[i, j] = marks[j, i] = "≈"
+                marks[i, j] = "≈"
     return marks
 
 

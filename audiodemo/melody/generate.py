@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from audiodemo.melody.keys import SEMITONES, shift_to
 from audiodemo.melody.model import MelodyModel
 from audiodemo.melody.symbols import END, HIGHEST, LOWEST, is_onset
 
@@ -28,8 +29,6 @@ MINOR_SPELLING = {"Db": "c#", "Gb": "f#", "Ab": "g#"}
 def key_name(key: str, minor: bool) -> str:
     """music21's name of the key: "G" (major) or "e" (minor)."""
     return MINOR_SPELLING.get(key, key.lower()) if minor else key
-_KEY_SEMITONES = {"C": 0, "C#": 1, "Db": 1, "D": 2, "Eb": 3, "E": 4, "F": 5, "F#": 6, "Gb": 6,
-                  "G": 7, "Ab": 8, "A": 9, "Bb": 10, "B": 11}
 
 
 @dataclass
@@ -134,22 +133,25 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
                   ended=True)
 
 
-def transpose_symbols(symbols: list[str], key: str, minor: bool = False) -> list[str]:
-    """Move a melody from C major to `key` major, or from A minor to `key` minor (the tonic
-    is `key` either way), the nearer way; notes leaving the piano's range move an octave."""
-    if key not in _KEY_SEMITONES:
-        raise ValueError(f"Key must be one of {KEYS}, got {key!r}")
-    shift = _KEY_SEMITONES[key] - (9 if minor else 0)
-    shift = (shift + 6) % 12 - 6  # -6 .. 5
+def shift_symbols(symbols: list[str], semitones: int) -> list[str]:
+    """The melody `semitones` higher; notes leaving the piano's range move an octave."""
     out = []
     for s in symbols:
         if is_onset(s):
-            p = int(s) + shift
+            p = int(s) + semitones
             p += 12 if p < LOWEST else -12 if p > HIGHEST else 0
             out.append(str(p))
         else:
             out.append(s)
     return out
+
+
+def transpose_symbols(symbols: list[str], key: str, minor: bool = False) -> list[str]:
+    """Move a melody from C major to `key` major, or from A minor to `key` minor (the tonic
+    is `key` either way), the nearer way."""
+    if key not in SEMITONES:
+        raise ValueError(f"Key must be one of {KEYS}, got {key!r}")
+    return shift_symbols(symbols, shift_to(key, minor))
 
 
 @dataclass

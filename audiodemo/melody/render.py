@@ -18,24 +18,47 @@ from audiodemo.melody.symbols import STEP, decode_symbols
 SAMPLE_RATE = 22050
 
 
+def spelled(midi: int, key):
+    """A music21 `Pitch` of `midi` spelled as `key` (a music21 `Key`) writes it: its scale's
+    names (and a minor key's raised seventh), else sharps in sharp keys and C major, flats
+    in flat keys (so F# major has E#, never F or E-flat)."""
+    from music21 import pitch
+
+    names = {p.pitchClass: p.name for p in key.pitches}
+    if key.mode == "minor":
+        leading = key.tonic.transpose("-m2")
+        names.setdefault(leading.pitchClass, leading.name)
+    default = pitch.Pitch(midi=midi)
+    if default.pitchClass in names:
+        out = pitch.Pitch(names[default.pitchClass])
+        out.octave = 4
+        out.octave += (midi - out.midi) // 12
+        return out
+    alter = default.accidental.alter if default.accidental else 0
+    if (alter < 0 and key.sharps >= 0) or (alter > 0 and key.sharps < 0):
+        return default.getEnharmonic()
+    return default
+
+
 def to_stream(symbols: list[str], time_signature: str = "4/4", tempo: float = 100.0,
               key_name: str | None = None, pickup: int = 0):
     """A music21 `Score` of the melody, with its time signature, tempo and key; with a
     `pickup` (sixteenths of the first bar before the first symbol) the first bar is short,
     an anacrusis, so the bar lines fall where the song's do."""
-    from music21 import key, meter, note, pitch, stream
+    from music21 import key, meter, note, stream
     from music21 import tempo as m21tempo
 
     part = stream.Part()
     part.insert(0, meter.TimeSignature(time_signature))
+    signature = key.Key(key_name) if key_name else key.Key("C")
     if key_name:
-        part.insert(0, key.Key(key_name))
+        part.insert(0, signature)
     part.insert(0, m21tempo.MetronomeMark(number=float(tempo)))
     offset = pickup * STEP
     for midi, length in decode_symbols(symbols):
-        # Pitch(midi=...), not Note(int): the latter marks every natural note with a ♮
+        # a Pitch, not Note(int): the latter marks every natural note with a ♮
         part.insert(offset, note.Rest(quarterLength=length) if midi is None
-                    else note.Note(pitch.Pitch(midi=midi), quarterLength=length))
+                    else note.Note(spelled(midi, signature), quarterLength=length))
         offset += length
     measured = part.makeMeasures()
     measured.makeTies(inPlace=True)

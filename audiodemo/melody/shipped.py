@@ -1,9 +1,12 @@
-"""The shipped melody model and what the Melody tab shows beside it, each loaded once.
+"""The shipped melody models and what the Melody tab shows beside them, each loaded once.
 
-`get_model` is `checkpoints/melody.pt`; `get_bundle` the seeds and training songs of
-`assets/melody_corpus.npz`, refused unless they come from the split the model trained on;
-`get_copies` those training songs indexed for the longest-copy statistic. `write_variations`
-continues a seed and writes each variation as MIDI and MusicXML, with its statistics.
+`MODELS` names the three (the paper's LSTM, our lookback LSTM, the transformer), each with
+its checkpoint in `checkpoints/` and a sentence on what it is; `get_model(name)` loads one.
+`get_bundle` is the seeds, their whole songs and the training songs of
+`assets/melody_corpus.npz`; a model is refused unless it trained on the bundle's split, so
+its seeds are songs it never saw. `get_copies` indexes those training songs for the
+longest-copy statistic. `write_variations` continues a seed and writes each variation as
+MIDI and MusicXML, with its statistics.
 """
 
 from __future__ import annotations
@@ -20,30 +23,68 @@ from audiodemo.melody.generate import Variation, generate_variations, key_name
 from audiodemo.melody.model import MelodyModel, load_melody
 from audiodemo.melody.render import write_melody
 from audiodemo.melody.statistics import CopyIndex, melody_statistics
-from audiodemo.paths import ASSETS
+from audiodemo.melody.vocab import Vocabulary
+from audiodemo.paths import ASSETS, CHECKPOINTS
 
 COPIED_BARS = 2  # drafts that copy more bars of a training song than this can be set aside
 
 
-@functools.lru_cache(maxsize=1)
-def get_model() -> MelodyModel:
-    """The shipped melody checkpoint, loaded once."""
-    return load_melody(shipped_checkpoint("melody"))
+@dataclass(frozen=True)
+class ShippedMelody:
+    """One of the tab's models: its checkpoint's name, its label, what it is."""
+
+    checkpoint: str
+    label: str
+    about: str
+
+
+MODELS = {
+    "transformer": ShippedMelody(
+        "melody_transformer", "Transformer (relative attention)",
+        "a small Music Transformer: at every step it looks back over the whole melody so "
+        "far, and it learned to weigh earlier notes by their distance in bars and beats"),
+    "lookback": ShippedMelody(
+        "melody", "LSTM with lookback (ours)",
+        "an LSTM that reads each symbol with the symbols one, two, four and eight bars back "
+        "and where the sounding note began"),
+    "paper": ShippedMelody(
+        "melody_paper", "LSTM (the paper's)",
+        "the paper's LSTM of 184 units, reading one symbol at a time and nothing else"),
+}
+
+
+def available() -> list[str]:
+    """The names of `MODELS` whose checkpoints are present, in `MODELS`' order: the first
+    is the default."""
+    return [n for n, m in MODELS.items() if (CHECKPOINTS / f"{m.checkpoint}.pt").is_file()]
+
+
+def model_named(name: str) -> ShippedMelody:
+    """`MODELS[name]`; `ValueError` naming the choices."""
+    if name not in MODELS:
+        raise ValueError(f"Unknown melody model {name!r}; choose from {list(MODELS)}")
+    return MODELS[name]
+
+
+@functools.lru_cache(maxsize=len(MODELS))
+def get_model(name: str | None = None) -> MelodyModel:
+    """A shipped melody checkpoint (default: the first available), loaded once, checked
+    against the bundle's split."""
+    model = load_melody(shipped_checkpoint(model_named(name or available()[0]).checkpoint))
+    get_bundle().check_split(model.training)
+    return model
 
 
 @functools.lru_cache(maxsize=1)
 def get_bundle() -> MelodyBundle:
-    """Training songs and seeds (`python -m audiodemo.melody bundle`), checked against the
-    model: its seeds must be songs the model never trained on."""
-    bundle = MelodyBundle.load(ASSETS / "melody_corpus.npz")
-    bundle.check_split(get_model().training)
-    return bundle
+    """Training songs, seeds and their songs (`python -m audiodemo.melody bundle`)."""
+    return MelodyBundle.load(ASSETS / "melody_corpus.npz")
 
 
 @functools.lru_cache(maxsize=1)
 def get_copies() -> CopyIndex:
     """The training songs indexed for the longest-copy statistic."""
-    return CopyIndex(get_bundle().train, get_model().vocab)
+    return CopyIndex(get_bundle().train, Vocabulary.default())
 
 
 def held_out_seed(name: str) -> Song:
@@ -67,9 +108,9 @@ class Written:
 
 def write_variations(song: Song, count: int, bars: int, temperature: float, key: str,
                      tempo: float, random_seed: int, folder: Path, end_in_last_bar: bool = True,
-                     avoid_copies: bool = True,
-                     before: Callable[[int], None] | None = None) -> Iterator[Written]:
-    """`count` continuations of `song` (a seed) by the shipped model (`generate_variations`),
+                     avoid_copies: bool = True, before: Callable[[int], None] | None = None,
+                     model: str | None = None) -> Iterator[Written]:
+    """`count` continuations of `song` (a seed) by the shipped `model` (`generate_variations`),
     each moved to `key` and written to `folder` as `melody-K.mid` and `melody-K.musicxml`,
     with its statistics (`melody_statistics` of the continuation). With `end_in_last_bar`
     and `avoid_copies`, drafts copying more than `COPIED_BARS` bars of a training song are
@@ -78,7 +119,7 @@ def write_variations(song: Song, count: int, bars: int, temperature: float, key:
     longer = COPIED_BARS * song.steps_per_bar + 1
     avoid = ((lambda symbols: get_copies().copies(symbols, longer))
              if end_in_last_bar and avoid_copies else None)
-    drafts = generate_variations(get_model(), song.symbols, count, bars, temperature, key,
+    drafts = generate_variations(get_model(model), song.symbols, count, bars, temperature, key,
                                  minor, song.steps_per_bar, song.pickup, random_seed,
                                  end_in_last_bar, avoid, before=before)
     for k, variation in enumerate(drafts):

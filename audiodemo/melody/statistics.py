@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from audiodemo.melody.form import bars_of, first_downbeat, repeats
+from audiodemo.melody.form import bars_before, bars_of, repeats
 from audiodemo.melody.symbols import is_onset
 from audiodemo.melody.vocab import Vocabulary
 
@@ -35,8 +35,7 @@ def melody_statistics(symbols: list[str], steps_per_bar: int, minor: bool = Fals
     before = list(before or [])
     pitches = [int(s) for s in symbols if is_onset(s)]
     scale = MAJOR_SCALE | ({8} if minor else set())
-    downbeat = first_downbeat(steps_per_bar, pickup)
-    first = -(-max(len(before) - downbeat, 0) // steps_per_bar)  # the first bar after `before`
+    first = bars_before(len(before), steps_per_bar, pickup)  # the first bar after `before`
     statistics = {
         "notes": len(pitches),
         "in_key": float(np.mean([p % 12 in scale for p in pitches])) if pitches else 0.0,

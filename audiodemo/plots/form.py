@@ -22,11 +22,14 @@ class FormPanel:
     seed_bars: int = 0  # the first bars, the seed's, are outlined
 
 
-def form_figure(panels: list[FormPanel]) -> Figure:
-    """The panels side by side, each with its colour bar."""
-    fig = Figure(figsize=(4.1 * len(panels), 3.9), layout="constrained")
-    for k, panel in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), k + 1)
+def form_figure(rows: list[list[FormPanel | None]]) -> Figure:
+    """Rows of panels, each with its colour bar; a None leaves its place empty."""
+    columns = max((len(r) for r in rows), default=1)
+    fig = Figure(figsize=(4.1 * columns, 3.9 * max(len(rows), 1)), layout="constrained")
+    places = [(r * columns + c + 1, p) for r, row in enumerate(rows) for c, p in enumerate(row)
+              if p is not None]
+    for place, panel in places:
+        ax = fig.add_subplot(max(len(rows), 1), columns, place)
         n = len(panel.values)
         if not n:
             ax.set_axis_off()

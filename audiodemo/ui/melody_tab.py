@@ -1,9 +1,12 @@
-"""The Melody tab: an LSTM continues a seed bar; see the score, hear it, download it.
+"""The Melody tab: a model continues a seed bar; see the score, its form, hear it, download it.
 
-One event in the API, `/generate`: scores (verovio SVG), the first variation's audio, MIDI and
-MusicXML files of every variation, the symbols, and each melody's statistics (notes in key,
-ending on the tonic, range, bar repetition, the longest stretch copied from a training song).
-Seeds come from held-out songs (bundled in `assets/melody_corpus.npz`) or are typed.
+One event in the API, `/generate`: scores (verovio SVG), every variation's audio in one
+player, MIDI and MusicXML files of every variation, the symbols, each melody's statistics
+(notes in key, ending on the tonic, range, bar repetition and near-repetition, the longest
+stretch copied from a training song), the form pictures (`audiodemo.melody.form`) and the
+chances of the next symbol at a step of the first variation. Three models
+(`audiodemo.melody.shipped.MODELS`); seeds come from held-out songs (bundled in
+`assets/melody_corpus.npz`) or are typed in any key, which is detected or given.
 """
 
 from __future__ import annotations
@@ -12,39 +15,70 @@ import time
 
 import gradio as gr
 import numpy as np
+import torch
 
 from audiodemo.melody import shipped
 from audiodemo.melody.corpus import Song
-from audiodemo.melody.generate import CANDIDATES, KEYS, MAX_BARS, check_temperature
+from audiodemo.melody.form import (
+    bars_before,
+    bars_of,
+    melody_attention,
+    repeat_marks,
+    self_similarity,
+)
+from audiodemo.melody.generate import (
+    CANDIDATES,
+    KEYS,
+    MAX_BARS,
+    check_temperature,
+    key_name,
+    shift_symbols,
+)
+from audiodemo.melody.keys import KEY_NAMES, detect_key, parse_key, shift_to
 from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
-from audiodemo.melody.symbols import parse_seed
+from audiodemo.melody.symbols import END, parse_seed
+from audiodemo.plots.chances import chances_figure, symbol_label
+from audiodemo.plots.form import FormPanel, form_figure
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
 TYPED = "(type a seed below)"
+DETECT = "detect it"
+AS_SEED = "the seed's own"
 MAX_VARIATIONS = 4
 GAP_SECONDS = 1.0  # of silence between variations in the one player
 
 INTRO = """
-An **LSTM** reads a melody one sixteenth note at a time (a pitch where a note starts, `_` while
-it lasts, `r` for a rest) and predicts the next symbol. Give it a **seed** (the opening bar of
-a folk song it never saw in training, or your own notes, e.g. `60 _ 62 _ E4 _ r _`), and it
-continues, drawing each symbol at random from its prediction. A **temperature** below one
-sharpens that prediction, above one flattens it. The model works in C major and A minor; the result
-is moved to the key you pick. Cut off after so many bars, a melody mostly stops mid-phrase;
-with **End in the last bar** the model drafts several continuations at once and keeps one in
-proportion to the chance it gives a song ending in that bar, so the cadence is the model's
-own, not a rule; drafts that copy more than two bars of a training song can be set aside.
-The statistics say whether it stays in key, ends on the tonic,
-repeats bars as folk songs do, or copies a training song.
+A melody model reads a melody one sixteenth note at a time (a pitch where a note starts, `_`
+while it lasts, `r` for a rest) and predicts the next symbol. Give it a **seed** (the opening
+bar of a folk song it never saw in training, or your own notes, e.g. `60 _ 62 _ E4 _ r _`, in
+any key), and it continues, drawing each symbol at random from its prediction. A
+**temperature** below one sharpens that prediction, above one flattens it: the bars under
+the statistics show both at any step. The models work in C major and A minor; a typed seed
+is moved there from its key (detected, or as you name it), and the result to the key you
+pick. Cut off after so many bars, a melody mostly stops mid-phrase; with **End in the last
+bar** the model drafts several continuations at once and keeps one in proportion to the
+chance it gives a song ending in that bar, so the cadence is the model's own, not a rule;
+drafts that copy more than two bars of a training song can be set aside. The statistics say
+whether it stays in key, ends on the tonic, repeats bars as folk songs do, or copies a
+training song; the **form** pictures show which bars repeat which, beside the seed's own
+song, and for the transformer which earlier bars it looked at while writing each bar.
 """
 
 
-def _seed_song(seed_name: str, typed: str, minor: bool) -> Song:
+def _seed_song(seed_name: str, typed: str, typed_key: str | None) -> tuple[Song, str, str]:
+    """The seed in the models' key (C major or A minor), its own tonic, and how its key was
+    found."""
     if seed_name == TYPED or not seed_name:
         symbols = parse_seed(typed)
-        return Song("typed", symbols, "4/4", "A minor" if minor else "C major")
-    return shipped.held_out_seed(seed_name)
+        if typed_key in (None, "", DETECT):
+            (tonic, minor), how = detect_key(symbols), "detected"
+        else:
+            (tonic, minor), how = parse_key(typed_key), "as given"
+        moved = shift_symbols(symbols, -shift_to(tonic, minor))
+        return Song("typed", moved, "4/4", "A minor" if minor else "C major"), tonic, how
+    song = shipped.held_out_seed(seed_name)
+    return song, "A" if "minor" in song.key else "C", "as the song"
 
 
 def _typed_chosen(text: str):
@@ -53,13 +87,16 @@ def _typed_chosen(text: str):
 
 
 @user_errors
-def preview(seed_name: str, typed: str = "", minor: bool = False) -> str:
-    """The seed alone as a small score."""
+def preview(seed_name: str, typed: str = "", typed_key: str | None = DETECT) -> str:
+    """The seed alone as a small score, in its own key."""
     if seed_name == TYPED and not (typed or "").strip():
         return "<p>Type a seed below, then Generate.</p>"
-    song = _seed_song(seed_name, typed, minor)
-    return score_svg(musicxml(to_stream(song.symbols, song.time_signature, 100,
-                                        pickup=song.pickup)), width=900)
+    song, tonic, _ = _seed_song(seed_name, typed, typed_key)
+    minor = "minor" in song.key
+    symbols = shift_symbols(song.symbols, shift_to(tonic, minor))
+    return score_svg(musicxml(to_stream(symbols, song.time_signature, 100,
+                                        key_name(tonic, minor), pickup=song.pickup)),
+                     width=900)
 
 
 def _whole(value, name: str, lo: int, hi: int) -> int:
@@ -68,23 +105,70 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
     return int(value)
 
 
+def _form_rows(model_name: str, song: Song, melodies: list) -> list[list[FormPanel | None]]:
+    """Per variation: its bars' self-similarity and, for the transformer, its attention per
+    bar; beside the first, the seed's whole song (a bundled seed)."""
+    loaded = shipped.get_model(model_name)
+    bar, pickup = song.steps_per_bar, song.pickup
+    whole = shipped.get_bundle().whole_song(song)
+    rows = []
+    for k, melody in enumerate(melodies):
+        bars = bars_of(melody.symbols, bar, pickup)
+        row: list[FormPanel | None] = [FormPanel(
+            f"Variation {k + 1}: which bars repeat", self_similarity(bars),
+            marks=repeat_marks(bars), seed_bars=bars_before(len(melody.seed), bar, pickup))]
+        attention = melody_attention(loaded.net, loaded.vocab, melody.symbols, bar, pickup)
+        if attention is not None:
+            row.append(FormPanel(f"Variation {k + 1}: attention per bar", attention,
+                                 attention=True, seed_bars=bars_before(len(melody.seed), bar,
+                                                                       pickup)))
+        if whole is not None:
+            song_bars = bars_of(whole.symbols, bar, pickup)
+            row.append(FormPanel(f"The seed's song, {whole.name}", self_similarity(song_bars),
+                                 marks=repeat_marks(song_bars)) if k == 0 else None)
+        rows.append(row)
+    return rows
+
+
 @user_errors
-def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations, random_seed,
-             end_in_last_bar=True, avoid_copies=True, progress=gr.Progress()):
-    """Scores, audio, files, symbols and statistics of `variations` continuations of a seed."""
-    song = _seed_song(seed_name, typed or "", bool(minor))
+def chances(last: dict | None, step):
+    """The chances of the next symbol at `step` of the first variation's continuation."""
+    if not last:
+        return None
+    model = shipped.get_model(last["model"])
+    symbols, first = last["symbols"], last["seed_length"]
+    step = int(np.clip(int(step or 1), 1, max(len(symbols) - first, 1)))
+    song = Song("melody", symbols, last["time_signature"], "C major", last["pickup"])
+    p = model.distributions(model.vocab.encode([END, *symbols]), song)
+    at = first + step - 1  # row t predicts symbol t
+    drawn = symbols[at] if at < len(symbols) else END
+    return chances_figure(p[at], model.vocab.to_list(), last["temperature"], drawn,
+                          f"Step {step} after the seed: the chances of the next symbol "
+                          f"(drawn: {symbol_label(drawn)})")
+
+
+@user_errors
+def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variations,
+             random_seed, end_in_last_bar=True, avoid_copies=True, model=None,
+             step=1, progress=gr.Progress()):
+    """Scores, audio, files, symbols, statistics and form pictures of `variations`
+    continuations of a seed by `model`, and the chances at `step` of the first."""
+    song, own_tonic, how = _seed_song(seed_name, typed or "", typed_key)
+    model = model or shipped.available()[0]
+    shipped.model_named(model)
     temperature = check_temperature(temperature)
     bars = _whole(bars, "Bars", 1, MAX_BARS)
     variations = _whole(variations, "Variations", 1, MAX_VARIATIONS)
     random_seed = _whole(0 if random_seed is None else random_seed, "The random seed", 0,
                          2**31 - 1)
-    if key not in KEYS:
-        raise ValueError(f"Key must be one of {KEYS}, got {key!r}.")
+    if key not in (AS_SEED, *KEYS):
+        raise ValueError(f"Key must be {AS_SEED!r} or one of {KEYS}, got {key!r}.")
+    key = own_tonic if key == AS_SEED else key
     if not 30 <= float(tempo) <= 240:
         raise ValueError(f"Tempo must be 30 to 240 crotchets a minute, got {tempo}.")
     is_minor = "minor" in song.key
     folder = output_dir()
-    scores, files, texts, rows, waves, synth = [], [], [], [], [], ""
+    scores, files, texts, rows, waves, melodies, synth = [], [], [], [], [], [], ""
     start = time.perf_counter()
 
     def report(k: int) -> None:
@@ -92,9 +176,10 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
             if k else ""  # measured on the variations written so far
         progress(k / variations, desc=f"variation {k + 1} of {variations}{left}")
 
-    written = shipped.write_variations(song, variations, bars, temperature, key, tempo,
-                                       random_seed, folder, bool(end_in_last_bar),
-                                       bool(avoid_copies), before=report)
+    with torch.inference_mode():
+        written = list(shipped.write_variations(
+            song, variations, bars, temperature, key, tempo, random_seed, folder,
+            bool(end_in_last_bar), bool(avoid_copies), before=report, model=model))
     for k, w in enumerate(written):
         symbols, stats = w.variation.symbols, w.statistics
         scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(w.xml))
@@ -102,23 +187,35 @@ def generate(seed_name, typed, minor, temperature, bars, key, tempo, variations,
         texts.append(f"{k + 1}: " + " ".join(symbols))
         rows.append(f"| {k + 1} | {stats['notes']} | {100 * stats['in_key']:.0f} % | "
                     f"{'yes' if stats['ends_on_tonic'] else 'no'} | {stats['range']} | "
-                    f"{stats['bar_repetition']:.2f} | {stats['longest_copy_bars']:.1f} |"
+                    f"{stats['bar_repetition']:.2f} | {stats['near_repetition']:.2f} | "
+                    f"{stats['longest_copy_bars']:.1f} |"
                     + f" {_ending(w.variation.melody, bool(end_in_last_bar))} |")
         wave, synth = synthesize(symbols, tempo)
         waves += [wave, np.zeros(int(GAP_SECONDS * SAMPLE_RATE), wave.dtype)]
+        melodies.append(w.variation.melody)
     # every variation in one player, in order, GAP_SECONDS apart
     name = "melody-1.wav" if variations == 1 else f"melody-1-to-{variations}.wav"
     audio = player(np.concatenate(waves[:-1]), SAMPLE_RATE, name, folder)
     heard = ("variation 1" if variations == 1 else
              f"the {variations} variations one after another, {GAP_SECONDS:g} s apart")
+    form = form_figure(_form_rows(model, song, melodies))
+    first = melodies[0]
+    last = {"model": model, "symbols": first.symbols, "seed_length": len(first.seed),
+            "time_signature": song.time_signature, "pickup": song.pickup,
+            "temperature": temperature}
     seconds = time.perf_counter() - start
     table = "\n".join([
         "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "
-        "longest copy (bars) | ending |", "|---|---|---|---|---|---|---|---|", *rows])
+        "near repetition | longest copy (bars) | ending |",
+        "|---|---|---|---|---|---|---|---|---|", *rows])
+    mode = "minor" if is_minor else "major"
+    seed_key = f"; the seed read in {own_tonic} {mode} ({how})" if song.name == "typed" else ""
     report = (f"{variations} × {bars} bars after the seed *{song.name}* "
-              f"({song.time_signature}, {key} {'minor' if is_minor else 'major'}) in "
-              f"{seconds:.2f} s. The player has {heard}, by {synth}.\n\n{table}")
-    return "".join(scores), audio, files, "\n".join(texts), report
+              f"({song.time_signature}, {key} {mode}{seed_key}) by the "
+              f"{shipped.model_named(model).label} in {seconds:.2f} s. The player has {heard}, "
+              f"by {synth}.\n\n{table}")
+    return ("".join(scores), audio, files, "\n".join(texts), report, form, last,
+            chances(last, step))
 
 
 def _ending(melody, end_in_last_bar: bool) -> str:
@@ -127,22 +224,33 @@ def _ending(melody, end_in_last_bar: bool) -> str:
     return "ended early by the model" if melody.ended else "cut at the length"
 
 
+def _models_text() -> str:
+    return "\n".join(f"- **{shipped.MODELS[n].label}**: {shipped.MODELS[n].about}."
+                     for n in shipped.available())
+
+
 def build_melody_tab() -> None:
     """Add the Melody tab to the current `gr.Blocks`."""
     with gr.Tab("Melody", id="melody"):
         gr.Markdown(INTRO)
         names = [s.name for s in shipped.get_bundle().seeds]
+        choices = [(shipped.MODELS[n].label, n) for n in shipped.available()]
         with gr.Row():
             with gr.Column(scale=1, min_width=320):
+                model = gr.Radio(choices, value=choices[0][1], label="Model",
+                                 elem_id="melody-model")
+                gr.Markdown(_models_text(), elem_classes="limits")
                 seed = gr.Dropdown([*names, TYPED], value=names[0],
                                    label="Seed: the opening of a held-out song")
                 seed_score = gr.HTML(preview(names[0]), elem_id="seed-score")
                 typed = gr.Textbox("", label="Or type a seed (MIDI numbers or note names, _ "
                                    "holds, r rests)", placeholder="60 _ 62 _ E4 _ r _")
-                minor = gr.Checkbox(False, label="The typed seed is in A minor")
+                typed_key = gr.Dropdown([DETECT, *KEY_NAMES], value=DETECT,
+                                        label="The typed seed's key")
                 temperature = gr.Slider(0.1, 2.0, value=1.0, step=0.05, label="Temperature")
                 bars = gr.Slider(1, 32, value=8, step=1, label="Bars to add")
-                key = gr.Dropdown(list(KEYS), value="C", label="Key")
+                key = gr.Dropdown([AS_SEED, *KEYS], value=AS_SEED,
+                                  label="Key of the result (its tonic; the mode is the seed's)")
                 tempo = gr.Slider(40, 200, value=100, step=5, label="Tempo (crotchets/min)")
                 variations = gr.Slider(1, MAX_VARIATIONS, value=1, step=1, label="Variations")
                 random_seed = gr.Number(0, precision=0, label="Random seed")
@@ -158,17 +266,29 @@ def build_melody_tab() -> None:
                 report = gr.Markdown(elem_id="melody-report", label="Statistics",
                                      show_label=False)
                 gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
+                form = gr.Plot(label="Form: which bars repeat (= the same, ≈ at most two "
+                               "onsets apart), and what the transformer attended to",
+                               elem_id="melody-form")
+                step = gr.Slider(1, 16 * MAX_BARS, value=1, step=1,
+                                 label="Step of variation 1 to inspect")
+                chances_plot = gr.Plot(label="The next symbol's chances at that step",
+                                       elem_id="melody-chances")
                 files = gr.File(label="MIDI and MusicXML", file_count="multiple",
                                 elem_id="melody-files")
                 symbols = gr.Textbox(label="Symbols", lines=3)
-        seed.change(preview, inputs=[seed, typed, minor], outputs=[seed_score],
+        last = gr.State()
+        for changed in (seed.change, typed_key.change):
+            changed(preview, inputs=[seed, typed, typed_key], outputs=[seed_score],
                     api_visibility="private")
         # typing a seed is choosing it: the list turns to TYPED (and so redraws the preview)
         typed.input(_typed_chosen, inputs=[typed], outputs=[seed], api_visibility="private",
                     queue=False)
-        outputs = [scores, audio, files, symbols, report]
+        outputs = [scores, audio, files, symbols, report, form, last, chances_plot]
         generating = go.click(generate,
-                              inputs=[seed, typed, minor, temperature, bars, key, tempo,
-                                      variations, random_seed, ending, avoid_copies],
+                              inputs=[seed, typed, typed_key, temperature, bars, key, tempo,
+                                      variations, random_seed, ending, avoid_copies, model,
+                                      step],
                               outputs=outputs, api_name="generate", concurrency_id="torch")
         cleared_on_error(generating, outputs)
+        step.release(chances, inputs=[last, step], outputs=[chances_plot], api_name="chances",
+                     concurrency_id="torch")
