@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from audiodemo.melody import __main__ as cli
+from audiodemo.melody import shipped
 from audiodemo.melody import train as melody_train
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
@@ -74,6 +75,22 @@ def test_the_cli_trains_and_prints_json_scores(tmp_path, monkeypatch, capsys):
     assert set(result) == {"accuracy", "onset_accuracy", "nll", "perplexity", "songs",
                            "symbols"}
     assert result["songs"] == 4
+
+
+def test_the_cli_trains_and_scores_each_of_the_three_models(tmp_path, monkeypatch, capsys):
+    songs = _songs(40)
+    monkeypatch.setattr(cli, "load_songs", lambda source: songs)
+    monkeypatch.setattr(melody_train, "load_songs", lambda source: songs)
+    out = tmp_path / "t.pt"
+    assert cli.main(["train", "--model", "transformer", "--data", "fake", "--preset", "tiny",
+                     "--out", str(out), "--quiet"]) == 0
+    assert load_melody(out).training["kind"] == "melody_transformer"
+    assert cli.main(["evaluate", "--data", "fake", "--checkpoint", str(out), "--json"]) == 0
+    for name in shipped.available():  # the shipped ones, by name (fake songs: --split all)
+        capsys.readouterr()
+        assert cli.main(["evaluate", "--data", "fake", "--model", name, "--split", "all",
+                         "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["songs"] == 40
 
 
 def test_the_cli_reports_a_missing_checkpoint(tmp_path, monkeypatch, capsys):

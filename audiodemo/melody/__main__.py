@@ -1,9 +1,15 @@
 """The melody command line: `python -m audiodemo.melody train|evaluate|generate ...`.
 
-    python -m audiodemo.melody train --data essenFolksong/erk --preset default --out m.pt
-    python -m audiodemo.melody evaluate --checkpoint checkpoints/melody.pt --json
+    python -m audiodemo.melody train --model transformer --out runs/t.pt
+    python -m audiodemo.melody train --model paper --data essenFolksong/erk --out m.pt
+    python -m audiodemo.melody evaluate --model lookback --json
     python -m audiodemo.melody generate --seed "60 _ 62 _ 64 _ 65 _" --bars 8 --out tune.mid
     python -m audiodemo.melody bundle --out assets/melody_corpus.npz
+
+`--model` names one of the three (`transformer`, `lookback`: our LSTM, `paper`: the paper's
+LSTM; see `audiodemo.melody.shipped.MODELS`): `train` trains that kind with its preset
+(`--preset` overrides it), `evaluate` and `generate` load its shipped checkpoint
+(`--checkpoint` loads any file instead; the default is the first model shipped).
 
 `--data` is a folder of **kern, ABC, MusicXML or MIDI files, or a music21 corpus prefix
 (default: the Essen folk songs `essenFolksong/erk`). Songs are split by song with `--seed`:
@@ -31,25 +37,35 @@ from audiodemo.melody.evaluate import evaluate, split_songs
 from audiodemo.melody.generate import KEYS, generate_variations, key_name
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import write_melody
+from audiodemo.melody.shipped import MODELS, available
 from audiodemo.melody.symbols import parse_seed
-from audiodemo.melody.train import PRESETS
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.paths import CHECKPOINTS
 from audiodemo.train import train
 
-DEFAULT_CHECKPOINT = CHECKPOINTS / "melody.pt"
+# what `train --model NAME` trains: (kind, preset)
+TRAINED = {"transformer": ("melody_transformer", "default"), "lookback": ("melody", "default"),
+           "paper": ("melody", "paper")}
 
 
 def _train(args) -> int:
-    """The same as `python -m audiodemo.train melody ...`."""
-    train("melody", args.preset, out=args.out, data=args.data, seed=args.seed,
+    """The same as `python -m audiodemo.train KIND --preset PRESET ...`."""
+    kind, preset = TRAINED[args.model]
+    train(kind, args.preset or preset, out=args.out, data=args.data, seed=args.seed,
           settings=[f"epochs={args.epochs}"] if args.epochs else [], resume=args.resume,
           overwrite=args.overwrite, quiet=args.quiet, threads=args.threads)
     return 0
 
 
+def _checkpoint(args) -> Path:
+    """`--checkpoint`, else the shipped checkpoint of `--model` (default: the first)."""
+    if args.checkpoint:
+        return Path(args.checkpoint)
+    return CHECKPOINTS / f"{MODELS[args.model or available()[0]].checkpoint}.pt"
+
+
 def _evaluate(args) -> int:
-    model = load_melody(args.checkpoint)
+    model = load_melody(_checkpoint(args))
     songs = load_songs(args.data)
     trained = model.training.get("split_seed")
     seed = args.seed if args.seed is not None else (trained or 0)
@@ -67,7 +83,7 @@ def _evaluate(args) -> int:
 
 
 def _generate(args) -> int:
-    model = load_melody(args.checkpoint)
+    model = load_melody(_checkpoint(args))
     seed = parse_seed(args.seed)
     signature = Song("seed", seed, args.time_signature, "C major")
     if not 1 <= args.variations <= 16:
@@ -103,12 +119,15 @@ def _bundle(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit status."""
     p = argparse.ArgumentParser(prog="python -m audiodemo.melody",
-                                description="Train and score the melody LSTM.")
+                                description="Train, score and play the melody models.")
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train an LSTM on songs split by song (the same as "
-                                     "python -m audiodemo.train melody)")
+    t = sub.add_parser("train", help="train a melody model on songs split by song (the same "
+                                     "as python -m audiodemo.train KIND)")
+    t.add_argument("--model", default="lookback", choices=sorted(TRAINED),
+                   help="which of the three (default: lookback, our LSTM)")
     t.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
-    t.add_argument("--preset", default="default", choices=sorted(PRESETS))
+    t.add_argument("--preset", default=None,
+                   help="the kind's preset (default: the model's; see audiodemo.train.PRESETS)")
     t.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
     t.add_argument("--out", required=True, help="checkpoint to write")
     t.add_argument("--resume", action="store_true", help="go on from the last epoch's state")
@@ -118,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--quiet", action="store_true")
     e = sub.add_parser("evaluate", help="score a checkpoint")
     e.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
-    e.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    e.add_argument("--model", default=None, choices=list(MODELS),
+                   help="a shipped model (default: the first shipped)")
+    e.add_argument("--checkpoint", default=None, help="any checkpoint file instead")
     e.add_argument("--split", choices=("test", "all"), default="test",
                    help="test: the held-out songs of --seed's split; all: every song")
     e.add_argument("--seed", type=int, default=None,
@@ -138,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="keep one of several drafts that ends where the model would end a "
                         "song (default); --no-end-in-last-bar: stop at the end symbol or cut "
                         "at the length")
-    g.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    g.add_argument("--model", default=None, choices=list(MODELS),
+                   help="a shipped model (default: the first shipped)")
+    g.add_argument("--checkpoint", default=None, help="any checkpoint file instead")
     g.add_argument("--out", required=True, help="MIDI file to write")
     g.add_argument("--musicxml", default=None, help="MusicXML file to write too")
     b = sub.add_parser("bundle", help="pack seeds and training songs for the app")
