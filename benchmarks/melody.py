@@ -1,17 +1,17 @@
 """Melody benchmark: next-symbol scores split by song, the paper's leak, and generated melodies.
 
-    python -m benchmarks.melody [--data essenFolksong/erk] [--checkpoint checkpoints/melody.pt]
-                                [--split-seeds 0 1 2] [--train-preset default] [--trained DIR]
+    python -m benchmarks.melody [--data essenFolksong/erk] [--models transformer lookback paper]
+                                [--split-seeds 0 1 2] [--trained DIR] [--melodies 100]
 
 1. For each split seed: always-hold and n-gram baselines (trained on that split's training
-   songs) and the LSTM (the checkpoint for its own split seed; for other seeds, one from
-   `--trained DIR` or a model of `--train-preset` trained here, timed), scored on the test
-   songs at every position.
+   songs) and the three models (`audiodemo.melody.shipped.MODELS`: the shipped checkpoint
+   for its own split seed; for other seeds, `DIR/CHECKPOINT-seedN.pt`, or a row saying how
+   to train it), scored on the test songs at every position, with training time.
 2. The paper's split (random overlapping windows of 64 symbols): a 16-gram's accuracy on the
    last symbol of test windows, beside the same model split by song.
-3. 100 melodies (8 bars after the opening of test songs, T = 1.0 and 0.7, free or ending
-   in the last bar) and the statistics of what the model added, beside the test songs' own;
-   generation time per melody.
+3. For each shipped model, melodies 8 bars after the opening of test songs (T = 1.0 and 0.8,
+   free or the app's default) and the statistics of what the model added, beside the test
+   songs' own (their 8 bars after the opening, and whole); generation time per melody.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,9 +37,10 @@ from audiodemo.melody.evaluate import (
 from audiodemo.melody.generate import CANDIDATES, continue_melody
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.ngram import AlwaysHold, NGram
+from audiodemo.melody.shipped import MODELS
 from audiodemo.melody.statistics import CopyIndex, melody_statistics
 from audiodemo.melody.vocab import Vocabulary
-from audiodemo.train import train as train_model
+from audiodemo.paths import CHECKPOINTS
 
 VOCAB = Vocabulary.default()
 ORDERS = (6, 12)
@@ -59,7 +59,17 @@ def _trained_minutes(checkpoint: Path) -> float:
         return sum(float(r["seconds"]) for r in csv.DictReader(f)) / 60
 
 
-def scores_by_seed(songs, checkpoint, seeds, preset_name, trained: Path | None) -> None:
+def checkpoint_for(name: str, seed: int, trained: Path | None) -> Path | None:
+    """Model `name`'s checkpoint for split seed `seed`: the shipped one where it trained on
+    that split, else `trained/CHECKPOINT-seedN.pt` if there, else None."""
+    shipped = CHECKPOINTS / f"{MODELS[name].checkpoint}.pt"
+    if shipped.is_file() and load_melody(shipped).training.get("split_seed", 0) == seed:
+        return shipped
+    other = trained / f"{MODELS[name].checkpoint}-seed{seed}.pt" if trained else None
+    return other if other is not None and other.is_file() else None
+
+
+def scores_by_seed(songs, names: list[str], seeds, trained: Path | None) -> None:
     print("## Next-symbol prediction, split by song (test songs, every position)\n")
     for seed in seeds:
         train, val, test = split_songs(songs, seed)
@@ -71,27 +81,18 @@ def scores_by_seed(songs, checkpoint, seeds, preset_name, trained: Path | None) 
         for n in ORDERS:
             model = NGram(VOCAB, n).fit([song_ids(s, VOCAB) for s in train])
             print(row(f"{n}-gram (Witten-Bell)", evaluate(model, test, VOCAB)))
-        shipped = load_melody(checkpoint)
-        other = trained / f"melody-seed{seed}.pt" if trained else None
-        if shipped.training.get("split_seed", 0) == seed:
-            minutes = _trained_minutes(Path(checkpoint))
-            print(row(f"LSTM, shipped checkpoint ({minutes:.1f} min)",
-                      evaluate(shipped, test, VOCAB)))
-        elif other is not None and other.is_file():
-            model = load_melody(other)
-            if model.training.get("split_seed") != seed:
-                raise ValueError(f"{other.name} was trained on split seed "
+        for name in names:
+            path = checkpoint_for(name, seed, trained)
+            if path is None:
+                print(f"| {MODELS[name].label}: not trained on this split (`python -m "
+                      f"audiodemo.melody train --model {name} --seed {seed} --out "
+                      f"DIR/{MODELS[name].checkpoint}-seed{seed}.pt`) | – | – | – | – |")
+                continue
+            model = load_melody(path)
+            if model.training.get("split_seed", 0) != seed:
+                raise ValueError(f"{path.name} was trained on split seed "
                                  f"{model.training.get('split_seed')}")
-            print(row(f"LSTM `{model.training.get('preset')}`, {other.name} "
-                      f"({_trained_minutes(other):.1f} min)", evaluate(model, test, VOCAB)))
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                start = time.time()
-                train_model("melody", preset_name, out=Path(tmp) / "m.pt",
-                            data=(train, val), seed=seed, quiet=True)
-                minutes = (time.time() - start) / 60
-                model = load_melody(Path(tmp) / "m.pt")
-            print(row(f"LSTM `{preset_name}`, trained here ({minutes:.1f} min)",
+            print(row(f"{MODELS[name].label}, {path.name} ({_trained_minutes(path):.1f} min)",
                       evaluate(model, test, VOCAB)))
         print()
 
@@ -117,67 +118,76 @@ def leak(songs) -> None:
           f"songs split first {window_accuracy(honest, test_windows[:3000]):.3f}.\n")
 
 
-def generated(songs, checkpoint, count: int = 100) -> None:
-    model = load_melody(checkpoint)
-    train, _, test = split_songs(songs, model.training.get("split_seed", 0))
-    copies = CopyIndex([s.symbols for s in train], VOCAB)
+def generated(songs, names: list[str], count: int = 100) -> None:
     print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
           "songs\n")
-    print("Free: the model may end the song early, else it is cut after 8 bars. Ending in "
-          f"the last bar: {CANDIDATES} drafts, one kept by its chance of ending there "
-          "(`end_in_last_bar`); with drafts that copy more than two bars of a training song "
-          "set aside (`avoid`; the app's default). Statistics count the added bars; bar "
-          "repetition looks back into the seed too.\n")
-    print("| melodies | end on the tonic | notes in key | pitch range | bar repetition | "
-          "longest copy ≤ 2 bars | time per melody |")
-    print("|---|---|---|---|---|---|---|")
-    modes = {"free": {}, "ending in the last bar": {"end_in_last_bar": True},
-             "ending in the last bar, drafts copying > 2 bars set aside": {
-                 "end_in_last_bar": True, "avoid": True}}
-    for temperature in (1.0, 0.7):
-        for mode, options in modes.items():
-            stats, times = [], []
-            for i in range(count):
-                song = test[i % len(test)]
-                seed = opening(song)
-                if options.get("avoid"):
-                    longer = 2 * song.steps_per_bar + 1
-                    options = dict(options, avoid=lambda s, n=longer: copies.copies(s, n))
-                start = time.perf_counter()
-                melody = continue_melody(model, seed, 8, temperature, song.steps_per_bar,
-                                         song.pickup, random_seed=i, **options)
-                times.append(time.perf_counter() - start)
-                stats.append(melody_statistics(melody.continuation, song.steps_per_bar,
-                                               "minor" in song.key, copies, song.pickup,
-                                               before=seed))
-            print(_statistics_row(f"T = {temperature}, {mode}", stats,
-                                  f"{1000 * statistics.median(times):.0f} ms"))
+    print("Free: the model may end the song early, else it is cut after 8 bars. The app's "
+          f"default: {CANDIDATES} drafts without the end symbol, one kept by its chance of "
+          "ending in the last bar, drafts that copy more than two bars of a training song "
+          "set aside. Statistics count the added bars; bar repetition (a bar equal to an "
+          "earlier one) and near repetition (at most two onsets apart) look back into the "
+          "seed too. Split seed 0.\n")
+    print("| model | melodies | end on the tonic | notes in key | pitch range | "
+          "bar repetition | near repetition | longest copy ≤ 2 bars | time per melody |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    train, _, test = split_songs(songs, 0)
+    copies = CopyIndex([s.symbols for s in train], VOCAB)
+    modes = {"free": {}, "the app's default": {"end_in_last_bar": True, "avoid": True}}
+    for name in names:
+        path = checkpoint_for(name, 0, None)
+        if path is None:
+            print(f"| {MODELS[name].label} | not shipped | | | | | | | |")
+            continue
+        model = load_melody(path)
+        for temperature in (1.0, 0.8):
+            for mode, options in modes.items():
+                stats, times = [], []
+                for i in range(count):
+                    song = test[i % len(test)]
+                    seed = opening(song)
+                    if options.get("avoid"):
+                        longer = 2 * song.steps_per_bar + 1
+                        options = dict(options, avoid=lambda s, n=longer: copies.copies(s, n))
+                    start = time.perf_counter()
+                    with torch.inference_mode():
+                        melody = continue_melody(model, seed, 8, temperature,
+                                                 song.steps_per_bar, song.pickup,
+                                                 random_seed=i, **options)
+                    times.append(time.perf_counter() - start)
+                    stats.append(melody_statistics(melody.continuation, song.steps_per_bar,
+                                                   "minor" in song.key, copies, song.pickup,
+                                                   before=seed))
+                print(_statistics_row(MODELS[name].label, f"T = {temperature}, {mode}", stats,
+                                      f"{1000 * statistics.median(times):.0f} ms"))
+    own = [melody_statistics(s.symbols[len(opening(s)) : len(opening(s)) + 8 * s.steps_per_bar],
+                             s.steps_per_bar, "minor" in s.key, copies, s.pickup,
+                             before=opening(s)) for s in test]
+    print(_statistics_row("–", f"the {len(test)} test songs, their first 8 bars", own, ""))
     own = [melody_statistics(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
            for s in test]
-    print(_statistics_row(f"the {len(test)} test songs", own, ""))
+    print(_statistics_row("–", f"the {len(test)} test songs, whole", own, ""))
     print()
 
 
-def _statistics_row(name: str, stats: list[dict], timing: str) -> str:
+def _statistics_row(model: str, name: str, stats: list[dict], timing: str) -> str:
     def mean(key):
         return float(np.mean([s[key] for s in stats]))
 
     copied = np.mean([s["longest_copy_bars"] <= 2 for s in stats])
-    return (f"| {name} | {100 * mean('ends_on_tonic'):.0f} % | {100 * mean('in_key'):.1f} % | "
-            f"{mean('range'):.1f} | {mean('bar_repetition'):.2f} | {100 * copied:.0f} % | "
-            f"{timing} |")
+    return (f"| {model} | {name} | {100 * mean('ends_on_tonic'):.0f} % | "
+            f"{100 * mean('in_key'):.1f} % | {mean('range'):.1f} | "
+            f"{mean('bar_repetition'):.2f} | {mean('near_repetition'):.2f} | "
+            f"{100 * copied:.0f} % | {timing} |")
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", default=DEFAULT_SOURCE)
-    p.add_argument("--checkpoint", default="checkpoints/melody.pt")
+    p.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     p.add_argument("--split-seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--train-preset", default="default")
     p.add_argument("--trained", type=Path, default=None,
-                   help="a folder of melody-seedN.pt checkpoints for the other split seeds "
-                        "(python -m audiodemo.train melody --seed N --out ...); missing ones "
-                        "are trained here")
+                   help="a folder of CHECKPOINT-seedN.pt files for the other split seeds "
+                        "(python -m audiodemo.melody train --model NAME --seed N --out ...)")
     p.add_argument("--melodies", type=int, default=100, help="generated per row")
     p.add_argument("--only-generated", action="store_true",
                    help="skip the scores and the leak (quick runs of generation)")
@@ -187,10 +197,9 @@ def main(argv=None) -> None:
     torch.set_num_threads(args.threads)
     songs = load_songs(args.data)
     if not args.only_generated:
-        scores_by_seed(songs, args.checkpoint, args.split_seeds, args.train_preset,
-                       args.trained)
+        scores_by_seed(songs, args.models, args.split_seeds, args.trained)
         leak(songs)
-    generated(songs, args.checkpoint, args.melodies)
+    generated(songs, args.models, args.melodies)
 
 
 if __name__ == "__main__":
