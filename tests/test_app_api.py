@@ -159,7 +159,8 @@ def test_api_answers_generate_for_each_model(app_url, model):
         "(type a seed below)", "60 _ 62 _ 64 _ 65 _", "detect it", 0.9, 2, "D", 110, 2, 3,
         True, True, model, 2, api_name="/generate")
     assert scores.count("<svg") >= 2 and audio.endswith(".wav")
-    assert sorted(f.rsplit(".", 1)[1] for f in files) == ["mid", "mid", "musicxml", "musicxml"]
+    assert sorted(f.rsplit(".", 1)[1] for f in files) == ["abc", "abc", "mid", "mid",
+                                                          "musicxml", "musicxml"]
     assert symbols.startswith("1: 62 _ 64 _ 66 _ 67 _")  # the seed, read in C, moved to D
     assert shipped.MODELS[model].label in report and form is not None and chances is not None
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from audiodemo.audio import load_audio, save_wav
 from audiodemo.melody import shipped
+from audiodemo.melody.abc import to_abc
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import NO_NOISE
 
@@ -152,14 +153,29 @@ def test_generating_a_melody_shows_the_score_and_offers_the_files(page: Page, ap
     expect(page.locator("#melody-score svg").first).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#melody-report")).to_contain_text("longest copy", timeout=TIMEOUT)
     links = page.locator("#melody-files a")
-    expect(links).to_have_count(2, timeout=TIMEOUT)
+    expect(links).to_have_count(3, timeout=TIMEOUT)
     files = {links.nth(i).get_attribute("download"): links.nth(i).get_attribute("href")
-             for i in range(2)}
-    assert sorted(files) == ["melody-1.mid", "melody-1.musicxml"]
+             for i in range(3)}
+    assert sorted(files) == ["melody-1.abc", "melody-1.mid", "melody-1.musicxml"]
+    assert b"L:1/16" in page.request.get(files["melody-1.abc"]).body()
     assert page.request.get(files["melody-1.mid"]).body()[:4] == b"MThd"  # a MIDI file
     assert b"<score-partwise" in page.request.get(files["melody-1.musicxml"]).body()
     expect(page.locator("#melody-audio [data-testid=download-link]")).to_have_attribute(
         "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+
+
+def test_dropping_a_song_file_seeds_the_melody(page: Page, app_url, tmp_path):
+    """Issue 16: a seed from the user's own MIDI / MusicXML / ABC / **kern file."""
+    tune = "62 _ 64 _ 66 _ 67 _ 69 _ _ _ 69 _ _ _ 71 _ 71 _ 71 _ 71 _ 69 _ _ _ r _ _ _"
+    (tmp_path / "my-tune.abc").write_text(to_abc(tune.split(), "4/4", 100, "D"))
+    open_tab(page, app_url, "Melody")
+    page.locator("#melody-upload input[type=file]").set_input_files(tmp_path / "my-tune.abc")
+    expect(page.get_by_label("Seed: the opening of a held-out song")).to_have_value(
+        "(the song file dropped below)", timeout=TIMEOUT)
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("#melody-report")).to_contain_text("after the seed my-tune (4/4",
+                                                           timeout=TIMEOUT)
+    expect(page.locator("#melody-report")).to_contain_text("D major (from the file)")
 
 
 def test_each_melody_model_writes_a_melody_and_shows_its_form(page: Page, app_url):

@@ -11,6 +11,7 @@ import pytest
 from audiodemo.melody.bundle import opening
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
+from audiodemo.melody.render import write_melody
 from audiodemo.ui import melody_tab
 from tests.conftest import played
 from tests.melody_songs import keyed_songs, stand_in, tiny_melody
@@ -46,7 +47,8 @@ def test_generate_returns_scores_audio_files_symbols_and_statistics(tab):
     rate, wave = played(audio)
     assert rate == 22050 and wave.dtype == np.int16 and len(wave) > 0
     assert sorted(p.rsplit("/", 1)[1] for p in files) == [
-        "melody-1.mid", "melody-1.musicxml", "melody-2.mid", "melody-2.musicxml"]
+        "melody-1.abc", "melody-1.mid", "melody-1.musicxml",
+        "melody-2.abc", "melody-2.mid", "melody-2.musicxml"]
     assert symbols.startswith("1: ") and "| 2 |" in report and "longest copy" in report
     again = melody_tab.generate(seed.name, "", DETECT, 1.0, 2, "G", 120, 2, 7)
     assert again[3] == symbols  # the same random seed, the same melodies
@@ -111,6 +113,26 @@ def test_a_typed_seed_keeps_its_own_key_detected_or_given(tab):
         "report"]
     with pytest.raises(gr.Error, match="A key is a tonic"):
         melody_tab.generate(TYPED, "60 _", "H major", 1.0, 2, "C", 100, 1, 0)
+
+
+def test_a_dropped_song_file_gives_its_opening_as_the_seed_in_its_own_key(tab, tmp_path):
+    """Issue 16: a seed could come only from the bundled songs or typed symbols."""
+    tune = "62 _ 64 _ 66 _ 67 _ 69 _ _ _ 69 _ _ _ 71 _ 71 _ 71 _ 71 _ 69 _ _ _ r _ _ _".split()
+    write_melody(tune, tmp_path / "tune.mid", tmp_path / "tune.musicxml", "4/4", 100, "D")
+    assert melody_tab._uploaded(str(tmp_path / "tune.musicxml")) == melody_tab.UPLOADED
+    out = _generate(melody_tab.UPLOADED, "", DETECT, 1.0, 2, AS_SEED, 100, 1, 0,
+                    upload=str(tmp_path / "tune.musicxml"))
+    assert out["symbols"].startswith("1: " + " ".join(tune[:16]))  # its first bar, in D
+    assert "D major (from the file)" in out["report"]
+    assert "The seed's song, tune" in [ax.get_title() for ax in out["form"].axes]
+    assert melody_tab.preview(melody_tab.UPLOADED, "", DETECT,
+                              str(tmp_path / "tune.musicxml")).startswith("<svg")
+    with pytest.raises(gr.Error, match="Drop a song file first"):
+        melody_tab.generate(melody_tab.UPLOADED, "", DETECT, 1.0, 2, "C", 100, 1, 0)
+    (tmp_path / "notes.txt").write_text("60 62")
+    with pytest.raises(gr.Error, match="A seed file is MIDI, MusicXML, ABC or"):
+        melody_tab.generate(melody_tab.UPLOADED, "", DETECT, 1.0, 2, "C", 100, 1, 0,
+                            upload=str(tmp_path / "notes.txt"))
 
 
 def test_the_form_and_the_chances_are_drawn_for_each_variation(tab):

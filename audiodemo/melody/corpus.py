@@ -67,12 +67,13 @@ def _transposition(tonic_pitch_class: int, mode: str) -> int:
     return shift - 12 if shift > 6 else shift
 
 
-def encode_score(score, name: str) -> Song | None:
-    """One monophonic score as a song in C major / A minor, or None if it does not fit."""
+def encode_score(score, name: str, key=None) -> Song | None:
+    """One monophonic score as a song in C major / A minor, or None if it does not fit;
+    `key` (a music21 `Key`) is its key, by default music21's analysis of it."""
     flat = score.flatten().stripTies()
     if flat.getElementsByClass("Chord"):
         return None  # not monophonic
-    key = score.analyze("key")
+    key = key or score.analyze("key")
     shift = _transposition(key.tonic.pitchClass, key.mode)
     events = []
     end = 0.0

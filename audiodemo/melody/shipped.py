@@ -6,7 +6,7 @@ its checkpoint in `checkpoints/` and a sentence on what it is; `get_model(name)`
 `assets/melody_corpus.npz`; a model is refused unless it trained on the bundle's split, so
 its seeds are songs it never saw. `get_copies` indexes those training songs for the
 longest-copy statistic. `write_variations` continues a seed and writes each variation as
-MIDI and MusicXML, with its statistics.
+MIDI, MusicXML and ABC, with its statistics.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiodemo.checkpoint import shipped_checkpoint
+from audiodemo.melody.abc import to_abc
 from audiodemo.melody.bundle import MelodyBundle
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.generate import Variation, generate_variations, key_name
@@ -103,6 +104,7 @@ class Written:
     statistics: dict
     midi: Path
     musicxml: Path
+    abc: Path
     xml: str  # the MusicXML text
 
 
@@ -111,7 +113,7 @@ def write_variations(song: Song, count: int, bars: int, temperature: float, key:
                      avoid_copies: bool = True, before: Callable[[int], None] | None = None,
                      model: str | None = None) -> Iterator[Written]:
     """`count` continuations of `song` (a seed) by the shipped `model` (`generate_variations`),
-    each moved to `key` and written to `folder` as `melody-K.mid` and `melody-K.musicxml`,
+    each moved to `key` and written to `folder` as `melody-K.mid`, `.musicxml` and `.abc`,
     with its statistics (`melody_statistics` of the continuation). With `end_in_last_bar`
     and `avoid_copies`, drafts copying more than `COPIED_BARS` bars of a training song are
     set aside. `before(k)`, if given, is called before the k-th is drawn."""
@@ -129,4 +131,7 @@ def write_variations(song: Song, count: int, bars: int, temperature: float, key:
         midi, xml_path = folder / f"melody-{k + 1}.mid", folder / f"melody-{k + 1}.musicxml"
         xml = write_melody(variation.symbols, midi, xml_path, song.time_signature, tempo,
                            key_name(key, minor), song.pickup)
-        yield Written(variation, statistics, midi, xml_path, xml)
+        abc = folder / f"melody-{k + 1}.abc"
+        abc.write_text(to_abc(variation.symbols, song.time_signature, tempo,
+                              key_name(key, minor), song.pickup, f"Variation {k + 1}"))
+        yield Written(variation, statistics, midi, xml_path, abc, xml)

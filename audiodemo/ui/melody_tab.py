@@ -12,13 +12,15 @@ chances of the next symbol at a step of the first variation. Three models
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import gradio as gr
 import numpy as np
 import torch
 
 from audiodemo.melody import shipped
-from audiodemo.melody.corpus import Song
+from audiodemo.melody.bundle import opening
+from audiodemo.melody.corpus import SUFFIXES, Song
 from audiodemo.melody.form import (
     bars_before,
     bars_of,
@@ -37,12 +39,14 @@ from audiodemo.melody.generate import (
 from audiodemo.melody.keys import KEY_NAMES, detect_key, parse_key, shift_to
 from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
 from audiodemo.melody.symbols import END, parse_seed
+from audiodemo.melody.upload import read_song
 from audiodemo.plots.chances import chances_figure, symbol_label
 from audiodemo.plots.form import FormPanel, form_figure
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
 TYPED = "(type a seed below)"
+UPLOADED = "(the song file dropped below)"
 DETECT = "detect it"
 AS_SEED = "the seed's own"
 MAX_VARIATIONS = 4
@@ -66,19 +70,48 @@ song, and for the transformer which earlier bars it looked at while writing each
 """
 
 
-def _seed_song(seed_name: str, typed: str, typed_key: str | None) -> tuple[Song, str, str]:
-    """The seed in the models' key (C major or A minor), its own tonic, and how its key was
-    found."""
+@dataclass
+class Seed:
+    """The seed in the models' key (C major or A minor), its own tonic, how its key was
+    found, and the whole song it opens where there is one."""
+
+    song: Song
+    tonic: str
+    how: str
+    whole: Song | None = None
+
+
+def _in_model_key(name: str, symbols: list[str], time_signature: str, pickup: int,
+                  typed_key: str | None, detected: tuple[str, bool] | None = None) -> Seed:
+    """Symbols in their own key, moved to C major / A minor: the key as the user names it,
+    else `detected`, else found by `detect_key`."""
+    if typed_key not in (None, "", DETECT):
+        (tonic, minor), how = parse_key(typed_key), "as given"
+    elif detected is not None:
+        (tonic, minor), how = detected, "from the file"
+    else:
+        (tonic, minor), how = detect_key(symbols), "detected"
+    moved = shift_symbols(symbols, -shift_to(tonic, minor))
+    return Seed(Song(name, moved, time_signature, "A minor" if minor else "C major", pickup),
+                tonic, how)
+
+
+def _seed(seed_name: str, typed: str, typed_key: str | None, upload: str | None = None) -> Seed:
+    if seed_name == UPLOADED:
+        if not upload:
+            raise ValueError("Drop a song file first (MIDI, MusicXML, ABC or **kern).")
+        whole = read_song(upload)
+        tonic, minor = parse_key(whole.key.replace("-", "b"))  # music21 writes E- for E♭
+        own = shift_symbols(opening(whole), shift_to(tonic, minor))  # back in its own key
+        seed = _in_model_key(whole.name, own, whole.time_signature, whole.pickup, typed_key,
+                             (tonic, minor))
+        seed.whole = whole  # its form, whatever its key
+        return seed
     if seed_name == TYPED or not seed_name:
-        symbols = parse_seed(typed)
-        if typed_key in (None, "", DETECT):
-            (tonic, minor), how = detect_key(symbols), "detected"
-        else:
-            (tonic, minor), how = parse_key(typed_key), "as given"
-        moved = shift_symbols(symbols, -shift_to(tonic, minor))
-        return Song("typed", moved, "4/4", "A minor" if minor else "C major"), tonic, how
+        return _in_model_key("typed", parse_seed(typed), "4/4", 0, typed_key)
     song = shipped.held_out_seed(seed_name)
-    return song, "A" if "minor" in song.key else "C", "as the song"
+    return Seed(song, "A" if "minor" in song.key else "C", "as the song",
+                shipped.get_bundle().whole_song(song))
 
 
 def _typed_chosen(text: str):
@@ -86,12 +119,21 @@ def _typed_chosen(text: str):
     return TYPED if (text or "").strip() else gr.skip()
 
 
+def _uploaded(path: str | None):
+    """The seed list's value once the user drops a file: UPLOADED."""
+    return UPLOADED if path else gr.skip()
+
+
 @user_errors
-def preview(seed_name: str, typed: str = "", typed_key: str | None = DETECT) -> str:
+def preview(seed_name: str, typed: str = "", typed_key: str | None = DETECT,
+            upload: str | None = None) -> str:
     """The seed alone as a small score, in its own key."""
     if seed_name == TYPED and not (typed or "").strip():
         return "<p>Type a seed below, then Generate.</p>"
-    song, tonic, _ = _seed_song(seed_name, typed, typed_key)
+    if seed_name == UPLOADED and not upload:
+        return "<p>Drop a song file below, then Generate.</p>"
+    seed = _seed(seed_name, typed, typed_key, upload)
+    song, tonic = seed.song, seed.tonic
     minor = "minor" in song.key
     symbols = shift_symbols(song.symbols, shift_to(tonic, minor))
     return score_svg(musicxml(to_stream(symbols, song.time_signature, 100,
@@ -105,12 +147,11 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
     return int(value)
 
 
-def _form_rows(model_name: str, song: Song, melodies: list) -> list[list[FormPanel | None]]:
+def _form_rows(model_name: str, seed: Seed, melodies: list) -> list[list[FormPanel | None]]:
     """Per variation: its bars' self-similarity and, for the transformer, its attention per
-    bar; beside the first, the seed's whole song (a bundled seed)."""
+    bar; beside the first, the whole song the seed opens (not for a typed seed)."""
     loaded = shipped.get_model(model_name)
-    bar, pickup = song.steps_per_bar, song.pickup
-    whole = shipped.get_bundle().whole_song(song)
+    bar, pickup, whole = seed.song.steps_per_bar, seed.song.pickup, seed.whole
     rows = []
     for k, melody in enumerate(melodies):
         bars = bars_of(melody.symbols, bar, pickup)
@@ -150,10 +191,11 @@ def chances(last: dict | None, step):
 @user_errors
 def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variations,
              random_seed, end_in_last_bar=True, avoid_copies=True, model=None,
-             step=1, progress=gr.Progress()):
+             step=1, upload=None, progress=gr.Progress()):
     """Scores, audio, files, symbols, statistics and form pictures of `variations`
     continuations of a seed by `model`, and the chances at `step` of the first."""
-    song, own_tonic, how = _seed_song(seed_name, typed or "", typed_key)
+    seed = _seed(seed_name, typed or "", typed_key, upload)
+    song, own_tonic, how = seed.song, seed.tonic, seed.how
     model = model or shipped.available()[0]
     shipped.model_named(model)
     temperature = check_temperature(temperature)
@@ -183,7 +225,7 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     for k, w in enumerate(written):
         symbols, stats = w.variation.symbols, w.statistics
         scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(w.xml))
-        files += [str(w.midi), str(w.musicxml)]
+        files += [str(w.midi), str(w.musicxml), str(w.abc)]
         texts.append(f"{k + 1}: " + " ".join(symbols))
         rows.append(f"| {k + 1} | {stats['notes']} | {100 * stats['in_key']:.0f} % | "
                     f"{'yes' if stats['ends_on_tonic'] else 'no'} | {stats['range']} | "
@@ -198,7 +240,7 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     audio = player(np.concatenate(waves[:-1]), SAMPLE_RATE, name, folder)
     heard = ("variation 1" if variations == 1 else
              f"the {variations} variations one after another, {GAP_SECONDS:g} s apart")
-    form = form_figure(_form_rows(model, song, melodies))
+    form = form_figure(_form_rows(model, seed, melodies))
     first = melodies[0]
     last = {"model": model, "symbols": first.symbols, "seed_length": len(first.seed),
             "time_signature": song.time_signature, "pickup": song.pickup,
@@ -209,7 +251,8 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
         "near repetition | longest copy (bars) | ending |",
         "|---|---|---|---|---|---|---|---|---|", *rows])
     mode = "minor" if is_minor else "major"
-    seed_key = f"; the seed read in {own_tonic} {mode} ({how})" if song.name == "typed" else ""
+    seed_key = (f"; the seed read in {own_tonic} {mode} ({how})" if how != "as the song"
+                else "")
     report = (f"{variations} × {bars} bars after the seed *{song.name}* "
               f"({song.time_signature}, {key} {mode}{seed_key}) by the "
               f"{shipped.model_named(model).label} in {seconds:.2f} s. The player has {heard}, "
@@ -240,13 +283,16 @@ def build_melody_tab() -> None:
                 model = gr.Radio(choices, value=choices[0][1], label="Model",
                                  elem_id="melody-model")
                 gr.Markdown(_models_text(), elem_classes="limits")
-                seed = gr.Dropdown([*names, TYPED], value=names[0],
+                seed = gr.Dropdown([*names, TYPED, UPLOADED], value=names[0],
                                    label="Seed: the opening of a held-out song")
                 seed_score = gr.HTML(preview(names[0]), elem_id="seed-score")
                 typed = gr.Textbox("", label="Or type a seed (MIDI numbers or note names, _ "
                                    "holds, r rests)", placeholder="60 _ 62 _ E4 _ r _")
+                upload = gr.File(label="Or drop a song file (MIDI, MusicXML, ABC, **kern): its "
+                                 "opening bar is the seed", file_types=list(SUFFIXES),
+                                 type="filepath", elem_id="melody-upload")
                 typed_key = gr.Dropdown([DETECT, *KEY_NAMES], value=DETECT,
-                                        label="The typed seed's key")
+                                        label="The typed or dropped seed's key")
                 temperature = gr.Slider(0.1, 2.0, value=1.0, step=0.05, label="Temperature")
                 bars = gr.Slider(1, 32, value=8, step=1, label="Bars to add")
                 key = gr.Dropdown([AS_SEED, *KEYS], value=AS_SEED,
@@ -273,13 +319,16 @@ def build_melody_tab() -> None:
                                  label="Step of variation 1 to inspect")
                 chances_plot = gr.Plot(label="The next symbol's chances at that step",
                                        elem_id="melody-chances")
-                files = gr.File(label="MIDI and MusicXML", file_count="multiple",
+                files = gr.File(label="MIDI, MusicXML and ABC", file_count="multiple",
                                 elem_id="melody-files")
                 symbols = gr.Textbox(label="Symbols", lines=3)
         last = gr.State()
-        for changed in (seed.change, typed_key.change):
-            changed(preview, inputs=[seed, typed, typed_key], outputs=[seed_score],
+        for changed in (seed.change, typed_key.change, upload.change):
+            changed(preview, inputs=[seed, typed, typed_key, upload], outputs=[seed_score],
                     api_visibility="private")
+        # dropping a file is choosing it, as typing a seed is
+        upload.upload(_uploaded, inputs=[upload], outputs=[seed], api_visibility="private",
+                      queue=False)
         # typing a seed is choosing it: the list turns to TYPED (and so redraws the preview)
         typed.input(_typed_chosen, inputs=[typed], outputs=[seed], api_visibility="private",
                     queue=False)
@@ -287,7 +336,7 @@ def build_melody_tab() -> None:
         generating = go.click(generate,
                               inputs=[seed, typed, typed_key, temperature, bars, key, tempo,
                                       variations, random_seed, ending, avoid_copies, model,
-                                      step],
+                                      step, upload],
                               outputs=outputs, api_name="generate", concurrency_id="torch")
         cleared_on_error(generating, outputs)
         step.release(chances, inputs=[last, step], outputs=[chances_plot], api_name="chances",
