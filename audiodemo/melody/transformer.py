@@ -10,9 +10,11 @@ gathers them directly. Distances past `max_distance - 1` share its embedding.
 Inputs, as the melody LSTM's (`audiodemo.melody.model`): the ids, each row starting with the
 end symbol, with each song's bar length and pickup. Each position adds to its symbol's
 embedding the bar position of the symbol it predicts (the LSTM's lookback position), the bar
-length (the meter), and optionally the bar's number. A position sees itself and the
-`window - 1` before it, in training (windows of that length) and in generation (the cache
-keeps that many), so songs of any length are scored as they were trained.
+length (the meter), optionally the bar's number, and optionally (`context`) the symbol that
+began the sounding note or rest and how many sixteenths ago, as the LSTM's context inputs.
+A position sees itself and the `window - 1` before it, in training (windows of that
+length) and in generation (the cache keeps that many), so songs of any length are scored as
+they were trained.
 
 `forward(ids, bar_steps, pickup)` -> `(logits (B, T, V), cache)`; generation goes on with
 `step(features(ids, ..., last_only=True), cache)`, the LSTM's protocol, so
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from audiodemo.melody.model import HOLD_ID, MAX_AGE
 from audiodemo.melody.vocab import Vocabulary
 
 
@@ -73,6 +76,7 @@ class MelodyTransformerConfig:
     dropout: float = 0.1  # on embeddings, attention weights and residual branches
     max_bar: int = 48  # bar positions (sixteenths) embedded; 0: no bar position or meter
     bar_index: int = 0  # > 0: the bar's number as an input, later bars sharing the last
+    context: bool = False  # the sounding symbol and its age as inputs, as the LSTM's
     vocab_size: int = len(Vocabulary.default())
 
 
@@ -181,6 +185,8 @@ class MelodyTransformer(nn.Module):
         self.bar_position = nn.Embedding(config.max_bar, d) if config.max_bar else None
         self.meter = nn.Embedding(config.max_bar + 1, d) if config.max_bar else None
         self.bar_number = nn.Embedding(config.bar_index, d) if config.bar_index else None
+        self.sounding = nn.Embedding(config.vocab_size, d) if config.context else None
+        self.age = nn.Embedding(MAX_AGE, d) if config.context else None
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.layers))
         self.norm = nn.LayerNorm(d)
@@ -214,6 +220,11 @@ class MelodyTransformer(nn.Module):
             x = x + self.meter(bar.clamp_max(self.config.max_bar))
         if self.bar_number is not None:
             x = x + self.bar_number((steps // bar).clamp_max(self.config.bar_index - 1))
+        if self.sounding is not None:  # the symbol that began the sounding note or rest
+            every = torch.arange(t).expand(ids.shape[0], t)
+            began = torch.where(ids != HOLD_ID, every, 0).cummax(dim=1).values[:, cols]
+            x = x + self.sounding(ids.gather(1, began))
+            x = x + self.age((cols - began).clamp_max(MAX_AGE - 1))
         return x
 
     def step(self, features: torch.Tensor, state: Cache | None = None):
