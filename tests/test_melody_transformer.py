@@ -71,8 +71,9 @@ def test_attention_logits_equal_content_plus_clipped_distance_terms(queries):
     torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
 
 
-def test_the_cache_gives_the_logits_of_a_full_pass():
-    net = _net()
+@pytest.mark.parametrize("context", [False, True])
+def test_the_cache_gives_the_logits_of_a_full_pass(context):
+    net = _net(context=context)
     ids = torch.randint(0, len(VOCAB), (3, 40))  # longer than the window of 12
     bars, pickups = torch.tensor([16, 12, 6]), torch.tensor([0, 3, 5])
     with torch.no_grad():
