@@ -10,13 +10,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import librosa
 import numpy as np
 import torch
 
 from audiodemo.spectrogram import SpectrogramConfig, amplitude_to_db, magnitude, mel_frequencies
 
-SCALES = ("linear", "log", "mel")
+SCALES = ("linear", "log", "mel", "cqt", "chroma")
 MAX_MELS = 128
+CQT_FMIN = 32.70  # C1
+# one line each on when a scale is the right one (shown under the picture)
+SCALE_USES = {
+    "linear": "linear: equal room for every hertz; harmonics of one note sit evenly spaced.",
+    "log": "log: equal room for every octave, the way pitch is heard; the same bins drawn "
+           "on a log axis, so low notes are few pixels of coarse bins.",
+    "mel": "mel: bands spaced as the ear resolves pitch (narrow low, wide high); what speech "
+           "models and the autoencoders' features use.",
+    "cqt": "cqt (constant-Q): bins a semitone apart with a window long for low notes and short for "
+           "high ones; for music, where notes are the unit.",
+    "chroma": "chroma: the energy of each of the 12 pitch classes, octaves folded together; "
+              "for harmony and key, not for timbre.",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,8 @@ class SpectrogramView:
     @property
     def label(self) -> str:
         """What the colour bar measures."""
+        if self.scale == "chroma":
+            return "energy (share of the frame's loudest class)"
         return "level (dB re peak)" if self.in_db else "magnitude"
 
 
@@ -68,6 +84,8 @@ def spectrogram_view(
     """
     if db_range <= 0:
         raise ValueError(f"dB range must be positive, got {db_range}")
+    if scale in ("cqt", "chroma"):
+        return _musical_view(wave, cfg, scale, in_db, db_range)
     cfg = view_config(cfg, scale)
     mag = magnitude(torch.from_numpy(wave), cfg)  # (F, N)
     if in_db:
@@ -81,6 +99,28 @@ def spectrogram_view(
         freqs = np.arange(cfg.n_freqs) * cfg.bin_hz
     times = np.arange(values.shape[1]) * cfg.frame_seconds
     return SpectrogramView(values, freqs, times, scale, in_db, db_range)
+
+
+def _musical_view(wave: np.ndarray, cfg: SpectrogramConfig, scale: str, in_db: bool,
+                  db_range: float) -> SpectrogramView:
+    """Constant-Q magnitudes (semitone bins from C1 up to 0.45 of the rate), or chroma
+    (12 pitch classes, C first, from the STFT's power), at the config's hop."""
+    sr, hop = cfg.sample_rate, cfg.hop_length
+    if scale == "cqt":
+        bins = int(min(96, np.floor(12 * np.log2(0.45 * sr / CQT_FMIN))))
+        values = np.abs(librosa.cqt(np.asarray(wave, np.float32), sr=sr, hop_length=hop,
+                                    fmin=CQT_FMIN, n_bins=bins))
+        freqs = librosa.cqt_frequencies(bins, fmin=CQT_FMIN)
+    else:
+        power = magnitude(torch.from_numpy(wave), cfg).numpy() ** 2
+        values = librosa.feature.chroma_stft(S=power, sr=sr, n_fft=cfg.n_fft)
+        freqs = np.arange(12.0)  # pitch classes
+    in_db = in_db and scale == "cqt"  # chroma: shares of each frame's energy, 0 to 1
+    if in_db:
+        values = amplitude_to_db(torch.from_numpy(values / max(float(values.max()), 1e-12)),
+                                 floor_db=-db_range).numpy()
+    times = np.arange(values.shape[1]) * hop / sr
+    return SpectrogramView(values.astype(np.float32), freqs, times, scale, in_db, db_range)
 
 
 def shared_db_views(

@@ -12,6 +12,7 @@ from audiodemo.audio import save_wav
 from audiodemo.ui.common import ERROR_SECONDS, example
 from audiodemo.ui.spectrogram_tab import EXAMPLES, analyse
 from audiodemo.ui.spectrogram_tab import rebuild as rebuild_steps
+from audiodemo.view import SCALE_USES
 from tests.conftest import played, tone
 
 DEFAULTS = dict(n_fft="512", hop_length=256, window="hann")
@@ -24,16 +25,17 @@ def rebuild(*args, **kwargs):
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-@pytest.mark.parametrize("scale", ["linear", "log", "mel"])
+@pytest.mark.parametrize("scale", ["linear", "log", "mel", "cqt", "chroma"])
 def test_analyse_returns_figures_and_resolution_for_each_example(name, scale):
     wave_fig, spec_fig, live_fig, text = analyse(
         example(name), **DEFAULTS, scale=scale, in_db=True, db_range=80, cmap="magma"
     )
     assert isinstance(wave_fig, Figure) and isinstance(spec_fig, Figure)
     assert isinstance(live_fig, go.Figure) and live_fig.data[0].type == "heatmap"
-    assert "Δt" in text and "Δf" in text
+    assert "Δt" in text and "Δf" in text and SCALE_USES[scale] in text  # when to use it
     spec_axes = spec_fig.axes[0]
-    assert spec_axes.get_xlabel() == "time (s)" and spec_axes.get_ylabel() == "frequency (Hz)"
+    assert spec_axes.get_xlabel() == "time (s)" and spec_axes.get_ylabel() == (
+        "pitch class" if scale == "chroma" else "frequency (Hz)")
     assert len(spec_fig.axes) == 2  # the spectrogram and its colour bar
 
 

@@ -3,12 +3,17 @@ Griffin-Lim converges (`Figure`s without pyplot, see `audiodemo.plots`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import librosa
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
+from audiodemo.pitch import PitchTrack
 from audiodemo.view import SpectrogramView, pool
+
+PITCH_CLASSES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
 
 WIDE = (9, 3.2)
 MAX_WAVE_POINTS = 4000
@@ -32,13 +37,32 @@ def waveform_figure(wave: np.ndarray, sample_rate: int, title: str = "") -> Figu
     return fig
 
 
-def spectrogram_figure(view: SpectrogramView, cmap: str = "magma", title: str = "") -> Figure:
+@dataclass
+class Overlay:
+    """What is drawn over a spectrogram: a pitch track, a harmonic series, note names."""
+
+    pitch: PitchTrack | None = None
+    harmonics: np.ndarray | None = None  # Hz
+    notes: bool = False  # the frequency axis in note names
+
+
+def spectrogram_figure(view: SpectrogramView, cmap: str = "magma", title: str = "",
+                       overlay: Overlay | None = None) -> Figure:
     """Spectrogram with axes in seconds and Hz and a colour bar."""
-    view = pool(view, max_frames=1200, max_rows=600)
-    fig = Figure(figsize=WIDE, layout="constrained")
-    ax = fig.add_subplot()
-    draw_spectrogram(ax, view, cmap, fig=fig)
-    ax.set_title(title or f"Spectrogram ({view.scale} frequency scale)")
+    return spectrograms_figure([(title or f"Spectrogram ({view.scale} frequency scale)",
+                                 view)], cmap, overlay)
+
+
+def spectrograms_figure(views: list[tuple[str, SpectrogramView]], cmap: str = "magma",
+                        overlay: Overlay | None = None) -> Figure:
+    """Spectrograms side by side (two settings of one sound), each with its colour bar."""
+    fig = Figure(figsize=WIDE if len(views) == 1 else (12, 3.6), layout="constrained")
+    for k, (title, view) in enumerate(views):
+        ax = fig.add_subplot(1, len(views), k + 1)
+        draw_spectrogram(ax, pool(view, max_frames=1200, max_rows=600), cmap, fig=fig)
+        if overlay is not None:
+            draw_overlay(ax, view, overlay)
+        ax.set_title(title, fontsize=10 if len(views) > 1 else None)
     return fig
 
 
@@ -51,17 +75,44 @@ def draw_spectrogram(ax, view: SpectrogramView, cmap: str, fig=None, vmin=None, 
         view.times, freqs, view.values, shading="nearest", cmap=cmap,
         vmin=vmin, vmax=vmax, rasterized=True,
     )
-    if view.scale == "log":
+    if view.scale in ("log", "cqt"):
         ax.set_yscale("log")
-        ax.set_ylim(max(freqs[1], 20.0), freqs[-1])
+        ax.set_ylim(max(freqs[0] if view.scale == "cqt" else freqs[1], 20.0), freqs[-1])
         ax.yaxis.set_major_formatter(ScalarFormatter())
     elif view.scale == "mel":
         ax.set_yscale("function", functions=(_hz_to_mel, _mel_to_hz))
         ax.set_ylim(0, freqs[-1])
     ax.set(xlabel="time (s)", ylabel="frequency (Hz)")
+    if view.scale == "chroma":
+        ax.set_yticks(range(12), PITCH_CLASSES)
+        ax.set_ylabel("pitch class")
     if fig is not None:
         fig.colorbar(mesh, ax=ax, label=view.label, pad=0.01)
     return mesh
+
+
+def draw_overlay(ax, view: SpectrogramView, overlay: Overlay) -> None:
+    """The pitch track (cyan), the harmonic series (dashed, numbered) and note names on the
+    frequency axis, on a spectrogram of any scale but chroma."""
+    if view.scale == "chroma":
+        return
+    top = float(view.freqs[-1])
+    if overlay.harmonics is not None:
+        for k, hz in enumerate(overlay.harmonics, start=1):
+            ax.axhline(hz, color="white", linestyle="--", linewidth=0.8, alpha=0.8)
+            ax.text(view.times[-1] if len(view.times) else 0, hz, f" {k}f", color="white",
+                    fontsize=7, va="center", ha="right")
+    if overlay.pitch is not None and overlay.pitch.voiced.any():
+        ax.plot(overlay.pitch.times, overlay.pitch.f0, color="cyan", linewidth=1.5,
+                label="pitch (pYIN)")
+        ax.legend(loc="upper right", fontsize=7, framealpha=0.6)
+    if overlay.notes:
+        low = max(float(ax.get_ylim()[0]), 20.0)
+        cs = [librosa.note_to_hz(f"C{o}") for o in range(0, 10)]
+        ticks = [f for f in cs if low <= f <= top]
+        ax.set_yticks(ticks, [librosa.hz_to_note(f, unicode=False) for f in ticks])
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_ylabel("note (C of each octave)")
 
 
 def _hz_to_mel(f):

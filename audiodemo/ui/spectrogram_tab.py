@@ -13,15 +13,17 @@ import functools
 import time
 
 import gradio as gr
+import numpy as np
 
 from audiodemo import limits
 from audiodemo.phase import METHODS, griffin_lim_each_method
+from audiodemo.pitch import PITCH_SECONDS, harmonic_series, note_name, pitch_track
 from audiodemo.plots.interactive import spectrogram_plotly
-from audiodemo.plots.signal import convergence_figure, spectrogram_figure, waveform_figure
+from audiodemo.plots.signal import Overlay, convergence_figure, spectrograms_figure, waveform_figure
 from audiodemo.spectrogram import WINDOWS, SpectrogramConfig
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
-from audiodemo.view import SCALES, resolution_text, spectrogram_view
+from audiodemo.view import SCALE_USES, SCALES, resolution_text, spectrogram_view
 
 # strings, as the API documents a dropdown's choices (its example code sends n_fft="512")
 FRAME_SIZES = ["128", "256", "512", "1024", "2048", "4096"]
@@ -66,19 +68,44 @@ def fit_hop(n_fft, hop_length):
     return gr.Slider(minimum=16, maximum=n, value=hop, step=16)
 
 
+NO_COMPARE = "none"
+
+
 @user_errors
-def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap):
-    """Waveform, spectrogram, interactive spectrogram and resolution text of a sound file."""
+def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitch=False,
+            harmonics_hz=0, compare=NO_COMPARE):
+    """Waveform, spectrogram (with a second frame size beside it if `compare` names one,
+    the pYIN pitch track and note names with `pitch`, the harmonics of `harmonics_hz`),
+    interactive spectrogram and a text: resolution, when to use the scale, the pitch."""
     if audio is None:
         return None, None, None, "Upload, record or pick a sound."
     wave, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
     cfg = _config(sr, n_fft, hop_length, window)
     view = spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range))
+    harmonics_hz = float(harmonics_hz or 0)
+    if harmonics_hz < 0 or not np.isfinite(harmonics_hz):
+        raise ValueError(f"Harmonics need a frequency above 0 Hz (0: none), got {harmonics_hz}")
+    track = pitch_track(wave, sr) if pitch else None
+    overlay = Overlay(track, harmonic_series(harmonics_hz, sr / 2) if harmonics_hz else None,
+                      notes=bool(pitch))
+    views = [(f"frame {cfg.n_fft} ({1000 * cfg.n_fft / sr:.0f} ms), {scale}", view)]
+    if compare not in (None, "", NO_COMPARE):
+        other = _config(sr, compare, min(int(hop_length), int(compare)), window)
+        views.append((f"frame {other.n_fft} ({1000 * other.n_fft / sr:.0f} ms), {scale}",
+                      spectrogram_view(wave, other, scale, bool(in_db), float(db_range))))
+    text = [resolution_text(cfg), f"*{SCALE_USES[scale]}*"]
+    if track is not None:
+        text.append(track.summary())
+    if harmonics_hz:
+        text.append(f"Dashed: the harmonic series of {harmonics_hz:g} Hz "
+                    f"({note_name(harmonics_hz)}): {harmonics_hz:g} Hz times 1, 2, 3, ...")
+    if cut:
+        text.append(cut)
     return (
         waveform_figure(wave, sr),
-        spectrogram_figure(view, cmap),
+        spectrograms_figure(views, cmap, overlay),
         spectrogram_plotly(view, cmap),
-        resolution_text(cfg) + (f"\n\n{cut}" if cut else ""),
+        "\n\n".join(text),
     )
 
 
@@ -151,12 +178,20 @@ def build_spectrogram_tab() -> None:
                 in_db = gr.Checkbox(value=True, label="Level in dB")
                 db_range = gr.Slider(20, 120, value=80, step=5, label="dB range shown")
                 cmap = gr.Dropdown(CMAPS, value="magma", label="Colour map")
+                pitch = gr.Checkbox(False, label="Pitch track (pYIN) and note names",
+                                    info=f"The first {PITCH_SECONDS:g} s; a few seconds' work.")
+                harmonics = gr.Number(0, label="Harmonic series of (Hz; 0: none)",
+                                      info="e.g. 261.6 for middle C: where its overtones lie.")
+                compare = gr.Dropdown([NO_COMPARE, *FRAME_SIZES], value=NO_COMPARE,
+                                      label="Beside it, the same sound with frame size",
+                                      info="The time-frequency trade-off, seen at once.")
             with gr.Column(scale=2):
                 wave_plot = gr.Plot(label="Waveform")
                 spec_plot = gr.Plot(label="Spectrogram")
                 resolution = gr.Markdown(label="Resolution", show_label=False)
                 live_plot = gr.Plot(label="Interactive spectrogram")
-        inputs = [audio, n_fft, hop, window, scale, in_db, db_range, cmap]
+        inputs = [audio, n_fft, hop, window, scale, in_db, db_range, cmap, pitch, harmonics,
+                  compare]
         draw = dict(fn=analyse, inputs=inputs,
                     outputs=[wave_plot, spec_plot, live_plot, resolution],
                     concurrency_id="torch")  # one pool of workers for every heavy event
