@@ -8,8 +8,9 @@ training song is a target once per epoch. Validation scores whole songs (the att
 window slides along them), shortest first so that batches pad little.
 
 Presets: `tiny` (seconds, for tests) and `default` (4 layers of width 128, 4 heads, a
-256-symbol window, which covers 90 % of the erk training songs whole; dropout 0.1; 30
-epochs on a cosine schedule; 0.86 M weights, a 3.5 MB checkpoint). Batches gather windows
+256-symbol window, which covers 90 % of the erk training songs whole; the context inputs;
+dropout 0.1; batches of 8 windows; 30 epochs on a cosine schedule; 0.87 M weights, a 3.5 MB
+checkpoint). Batches gather windows
 of like length (`BUCKET` batches sorted together), which pads about a fifth of the tokens
 where random batches pad about half.
 """
@@ -31,9 +32,12 @@ PRESETS = {
     "tiny": dict(_COMMON, model=dict(d_model=16, layers=1, heads=2, window=32,
                                      max_distance=32, dropout=0.0),
                  epochs=1, lr=0.01, batch_size=8, max_songs=30),
+    # batch 8 (about 190 steps an epoch) and the context inputs: the two steps the ablations
+    # in BENCHMARKS.md measured (10 epochs: validation NLL 0.828 at batch 32, 0.755 at batch
+    # 8, 0.71 at batch 8 with context; a higher learning rate, 3e-3, was worse)
     "default": dict(_COMMON, model=dict(d_model=128, layers=4, heads=4, window=256,
-                                        max_distance=256, dropout=0.1),
-                    epochs=30, lr=0.001, min_lr=0.00005, cosine="epoch", batch_size=32,
+                                        max_distance=256, dropout=0.1, context=True),
+                    epochs=30, lr=0.001, min_lr=0.00005, cosine="epoch", batch_size=8,
                     max_songs=None),
 }
 
