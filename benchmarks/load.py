@@ -36,7 +36,7 @@ REQUESTS = {  # endpoint -> arguments, a mix of light and heavy
                              "hann", "mel", True, 80, "magma"),
     "/denoise": lambda: (handle_file(str(ASSETS / "digits_31415_theo.wav")), "white", 5,
                          "Ours: 16 kHz complex mask", "Noisy phase", 1.0, 0),
-    "/generate": lambda: ("(type a seed below)", "60 _ 62 _ 64 _ 65 _", False, 1.0, 8, "C",
+    "/generate": lambda: ("(type a seed below)", "60 _ 62 _ 64 _ 65 _", "detect it", 1.0, 8, "C",
                           100, 1, 0),
 }
 

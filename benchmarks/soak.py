@@ -82,6 +82,7 @@ DENOISE_SOUNDS = ["digits_31415_theo.wav", "digit_7_jackson.wav", "digit_7_jacks
 NOISY_SOUNDS = {"digit_7_jackson_noisy.wav"}  # already noisy: students add no noise, mostly
 NO_NOISE = "none (my recording is already noisy)"  # /denoise noise_type
 TYPED = "(type a seed below)"  # /generate seed_name when the seed is typed
+UPLOADED = "(the song file dropped below)"  # /generate seed_name when a file is dropped
 PLANES = {  # /latent view -> the /decode models of its two planes
     "2-D AE and VAE": ["AE", "VAE"],
     "the paper's denoisers (64-D, PCA)": ["paper DCAE", "paper VAE"],
@@ -113,7 +114,7 @@ CHANGES = {
     "/grid": {"n": [6, 8, 10, 12, 12, 16, 20]},
     "/generate": {
         "seed_name": lambda s: s.choice([c for c in s.choices("/generate", "seed_name")
-                                         if c != TYPED]),
+                                         if c not in (TYPED, UPLOADED)]),
         "typed": lambda s: s.typed_seed(), "temperature": [0.5, 0.8, 1.0, 1.0, 1.2, 1.5],
         "bars": [4, 8, 8, 12, 16], "key": None, "tempo": [80, 90, 100, 110, 120, 140],
         "variations": [1, 1, 2, 3, 4], "random_seed": list(range(100)),

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from audiodemo.audio import load_audio
 from audiodemo.denoise import dnsmos, systems
 from audiodemo.denoise.metrics import WIDE_RATE
+from audiodemo.ui import denoise_tab
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import (
     CHOICES,
@@ -23,6 +24,7 @@ from audiodemo.ui.denoise_tab import (
     RECONSTRUCTION_LABELS,
     denoise,
 )
+from audiodemo.ui.outputs import active_level_db
 from tests.conftest import played
 
 SPEECH = example("digits_31415_theo.wav")  # 8 kHz mono
@@ -31,7 +33,7 @@ DEFAULT = LABELS[systems.DEFAULT]
 
 @pytest.mark.parametrize("model", list(CHOICES))
 def test_denoise_returns_players_figure_and_scores(model):
-    noisy, clean, figure, report = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
+    noisy, clean, figure, report, *_ = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
     (rate_a, a), (rate_b, b) = played(noisy), played(clean)
     assert (Path(noisy).name, Path(clean).name) == ("noisy.wav", "denoised.wav")  # downloads
     # an 8 kHz recording is mixed at MIX_RATE, and both players are at that rate, whatever
@@ -61,7 +63,7 @@ def test_every_model_is_scored_on_the_same_noisy_input_at_one_rate():
 def test_every_reconstruction_and_noise_type_runs():
     outputs = {}
     for recon in RECONSTRUCTION_LABELS:
-        noisy, denoised, _, report = denoise(SPEECH, "pink", 0, DEFAULT, recon, 0.5)
+        noisy, denoised, _, report, *_ = denoise(SPEECH, "pink", 0, DEFAULT, recon, 0.5)
         (noisy_rate, noisy), (rate, denoised) = played(noisy), played(denoised)
         assert abs(len(denoised) / rate - len(noisy) / noisy_rate) < 1e-3
         assert "| denoised |" in report
@@ -69,7 +71,7 @@ def test_every_reconstruction_and_noise_type_runs():
     first, *others = outputs.values()
     assert all(not np.array_equal(first, other) for other in others)  # the phase differs
     for noise in ["brown", "babble", "hum"]:
-        noisy, denoised, _, _ = denoise(SPEECH, noise, 10, DEFAULT, "Noisy phase", 1.0)
+        noisy, denoised, _, _, *_ = denoise(SPEECH, noise, 10, DEFAULT, "Noisy phase", 1.0)
         noisy, denoised = played(noisy), played(denoised)
         assert np.abs(denoised[1].astype(float)).mean() < np.abs(noisy[1].astype(float)).mean()
 
@@ -80,13 +82,13 @@ def test_a_mix_louder_than_full_scale_is_turned_down_not_clipped(tmp_path):
 
     path = tmp_path / "loud.wav"
     save_wav(path, 1.95 * tone(200, 1.0, 8000), 8000)  # a sine peaking at 0.975
-    noisy, _, _, report = denoise(str(path), "white", -5, DEFAULT, "Noisy phase", 1.0)
+    noisy, _, _, report, *_ = denoise(str(path), "white", -5, DEFAULT, "Noisy phase", 1.0)
     assert "turned down by" in report and "SNR is unchanged" in report
     assert np.abs(played(noisy)[1]).max() < 32767  # no sample pinned at full scale
 
 
 def test_without_added_noise_only_the_scores_that_need_no_reference_are_given():
-    _, _, figure, report = denoise(example("digit_7_jackson_noisy.wav"), NO_NOISE, 5,
+    _, _, figure, report, *_ = denoise(example("digit_7_jackson_noisy.wav"), NO_NOISE, 5,
                                    DEFAULT, "Noisy phase", 1.0)
     assert "no SI-SDR, PESQ or STOI" in report and len(figure.axes) == 3
     if dnsmos.available():  # a user's own recording gets a listening score all the same
@@ -174,7 +176,7 @@ def no_dnsmos(monkeypatch):
 def test_a_48_khz_stereo_recording_comes_back_48_khz_stereo(name, noise, tmp_path, no_dnsmos):
     model = label_of(name)
     path, wave = stereo_48k(tmp_path)
-    noisy, denoised, figure, report = denoise(path, noise, 15, model, "Noisy phase", 1.0, 0)
+    noisy, denoised, figure, report, *_ = denoise(path, noise, 15, model, "Noisy phase", 1.0, 0)
     for player in (noisy, denoised):
         rate, samples = played(player)
         assert rate == 48000 and samples.shape == wave.shape  # 2 channels, the same length
@@ -192,10 +194,31 @@ def test_a_48_khz_stereo_recording_comes_back_48_khz_stereo(name, noise, tmp_pat
 @pytest.mark.parametrize("name", list(LABELS))
 def test_an_8_khz_mono_recording_without_added_noise_comes_back_8_khz_mono(name, no_dnsmos):
     model = label_of(name)
-    noisy, denoised, _, report = denoise(SPEECH, NO_NOISE, 5, model, "Noisy phase", 1.0, 0)
+    noisy, denoised, _, report, *_ = denoise(SPEECH, NO_NOISE, 5, model, "Noisy phase", 1.0, 0)
     source = sf.read(SPEECH, dtype="int16")[0]
     for player in (noisy, denoised):
         rate, samples = played(player)
         assert rate == 8000 and samples.shape == source.shape
     assert "You hear 8000 Hz, mono" in report
     assert f"works at **{systems.model_rate(name)} Hz**" in report
+
+
+def test_what_was_removed_is_heard_and_a_b_plays_both_at_one_loudness():
+    """Issue 17: the noise the model took away, and noisy against denoised at equal
+    loudness, so the quieter cannot sound the cleaner."""
+    noisy, denoised, figure, _, removed, ab_now, ab = denoise(SPEECH, "white", 0, DEFAULT,
+                                                              "Noisy phase", 1.0)
+    rate, n = played(noisy)
+    _, d = played(denoised)
+    _, r = played(removed)
+    # one gain for the three: removed + denoised is the noisy input (16-bit rounding aside)
+    assert np.abs(n.astype(int) - d.astype(int) - r.astype(int)).max() <= 2
+    assert ab_now == ab["A: noisy"] and denoise_tab.ab_choice(ab, "B: denoised") == ab[
+        "B: denoised"]
+    levels = [active_level_db(played(ab[side])[1] / 32768, rate) for side in ab]
+    assert abs(levels[0] - levels[1]) < 0.5  # equal loudness
+    shared = [active_level_db(x / 32768, rate) for x in (n, d)]
+    assert abs(shared[0] - shared[1]) > 1  # where the shared players differ
+    legends = [t.get_text() for ax in figure.axes if ax.get_legend()
+               for t in ax.get_legend().get_texts()]
+    assert "the model's band ends (8 kHz)" in legends  # 16 kHz model, 22.05 kHz mix

@@ -68,6 +68,6 @@ def test_the_other_tabs_play_at_the_same_loudness():
                                   "Paper VAE", "Noisy phase", 1.0)
     *_, (original, rebuilt, _, _) = rebuild(example("digit_7_jackson.wav"), "512", 256, "hann",
                                             4, "fast")
-    melody = generate(TYPED, "60 _ 62 _ 64 _ 65 _", False, 1.0, 2, "C", 100, 1, 0)[1]
+    melody = generate(TYPED, "60 _ 62 _ 64 _ 65 _", "detect it", 1.0, 2, "C", 100, 1, 0)[1]
     levels = [loudest(noisy, denoised), loudest(original, rebuilt), loudest(melody)]
     assert all(at_policy(*lp) for lp in levels), levels

@@ -140,13 +140,19 @@ def convergence_figure(curves: dict[str, list[float]], highlight: str | None = N
     return fig
 
 
-def comparison_figure(views: dict[str, SpectrogramView], cmap: str = "magma") -> Figure:
-    """Spectrograms stacked on one time axis, sharing colour limits so levels compare."""
+def comparison_figure(views: dict[str, SpectrogramView], cmap: str = "magma",
+                      band: float | None = None) -> Figure:
+    """Spectrograms stacked on one time axis, sharing colour limits so levels compare; with
+    `band` (Hz), a line where the model's own band ends."""
     fig = Figure(figsize=(9, 2.1 * len(views) + 0.4), layout="constrained")
     axes = fig.subplots(len(views), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (name, view) in zip(axes, views.items(), strict=True):
         mesh = draw_spectrogram(ax, pool(view, 1200, 400), cmap)
         ax.set_title(name, fontsize=10, loc="right")
+        if band is not None:
+            ax.axhline(band, color="cyan", linestyle=":", linewidth=1.2,
+                       label=f"the model's band ends ({band / 1000:g} kHz)")
+            ax.legend(loc="upper left", fontsize=7, framealpha=0.6)
         if ax is not axes[-1]:
             ax.set_xlabel("")
     fig.colorbar(mesh, ax=list(axes), label=next(iter(views.values())).label, pad=0.01)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import time
+from pathlib import Path
 
 import gradio as gr
 import librosa
@@ -32,7 +33,7 @@ from audiodemo.ui.common import (
     sound_in,
     user_errors,
 )
-from audiodemo.ui.outputs import LOUDNESS_NOTE, players
+from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
 from audiodemo.view import shared_db_views
 
 LABELS = {  # denoiser name -> shown label; the reference only where its package is installed
@@ -54,6 +55,7 @@ EXAMPLES = ["digits_31415_theo.wav", "digit_7_jackson.wav", "digit_7_jackson_noi
 # then hears it: the paper's models' rate, as they trained on noise over their whole band
 MIX_RATE = 22050
 MAX_RATE = 48000  # a recording above it is resampled to it: no model or ear needs more
+AB = ("A: noisy", "B: denoised")  # the A/B switch, both at one loudness
 # seconds a request took per second of audio, by (model, reconstruction, scored): the last
 # one measured here, for the next request's estimate of its time
 SPEED: dict[tuple[str, str, bool], float] = {}
@@ -165,7 +167,9 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     progress(0.7, desc="scoring and drawing")
     mono = {"noisy": wave.mean(1), f"denoised ({model})": out.mean(1)}
     waves = {"clean": clean.mean(1), **mono} if clean is not None else mono
-    figure = comparison_figure(shared_db_views(waves, _picture_config(work)))
+    model_rate = systems.model_rate(name)
+    figure = comparison_figure(shared_db_views(waves, _picture_config(work)),
+                               band=model_rate / 2 if model_rate < work else None)
     channels = f"{wave.shape[1]} channels" if wave.shape[1] > 1 else "mono"
     report = (f"**{model}** {_band_text(name, work)}. You hear {work} Hz, {channels}; "
               f"{duration:.1f} s denoised in {seconds:.2f} s on this CPU.{note} {cut}\n\n")
@@ -175,10 +179,21 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
                if clean is not None else
                "No clean reference, so no SI-SDR, PESQ or STOI: add noise here to see them.")
     report += "\n\n" + _listening_table(*mono.values(), work)
-    noisy_player, denoised_player = players([(wave, work, "noisy.wav"),
-                                             (out, work, "denoised.wav")])
+    noisy_player, denoised_player, removed_player = players([
+        (wave, work, "noisy.wav"), (out, work, "denoised.wav"), (wave - out, work,
+                                                                 "removed.wav")])
+    folder = Path(noisy_player).parent
+    ab = {side: player(x, work, f"{side}.wav", folder)  # each alone at the app's loudness
+          for side, x in ((AB[0], wave), (AB[1], out))}
     SPEED[key] = (time.perf_counter() - start) / duration
-    return noisy_player, denoised_player, figure, report
+    return noisy_player, denoised_player, figure, report, removed_player, ab[AB[0]], ab
+
+
+def ab_choice(ab: dict | None, side: str):
+    """The A/B player's sound: the noisy or the denoised, each at the same loudness."""
+    if not ab or side not in ab:
+        return gr.skip()
+    return ab[side]
 
 
 def build_denoise_tab() -> None:
@@ -207,10 +222,24 @@ def build_denoise_tab() -> None:
                                          elem_id="noisy-player")
                     clean_out = gr.Audio(label="Denoised", interactive=False,
                                          elem_id="denoised-player")
+                with gr.Row():
+                    removed_out = gr.Audio(label="What the model removed (noisy - denoised)",
+                                           interactive=False, elem_id="removed-player")
+                    with gr.Column():
+                        side = gr.Radio(list(AB), value=AB[0], label="A/B at equal loudness",
+                                        elem_id="ab-switch")
+                        ab_out = gr.Audio(show_label=False, interactive=False,
+                                          elem_id="ab-player")
                 report = gr.Markdown(label="Report", show_label=False)
-                gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
+                gr.Markdown(LOUDNESS_NOTE + " The A/B player is the exception: each side alone "
+                            "at that loudness, so the louder cannot sound the better.",
+                            elem_classes="limits")
                 figure = gr.Plot(label="Spectrograms (shared colour scale)")
-        outputs = [noisy_out, clean_out, figure, report]
+        ab = gr.State()
+        outputs = [noisy_out, clean_out, figure, report, removed_out, ab_out, ab]
         denoising = go.click(denoise, inputs=[audio, noise, snr, model, recon, strength, seed],
                              outputs=outputs, api_name="denoise", concurrency_id="torch")
+        denoising.then(lambda: AB[0], outputs=[side], queue=False, api_visibility="private")
         cleared_on_error(denoising, outputs)
+        side.change(ab_choice, inputs=[ab, side], outputs=[ab_out], queue=False,
+                    api_visibility="private")
