@@ -2,6 +2,7 @@
 at 16 kHz, every system in one run; prints Markdown tables for BENCHMARKS.md.
 
     python -m benchmarks.wideband [--checkpoint runs/ours_wideband.pt] [--clips 2]
+    python -m benchmarks.wideband --also runs/candidate.pt --only gtcrn DeepFilterNet
 
 Signals: `--clips` utterances of each of speechocean762's twelve validation speakers (girls,
 women, boys, men; never trained on), at most 6 s each, under ESC-10 fold 4 (never trained
@@ -54,12 +55,17 @@ def mixtures(clips: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray, in
     return out
 
 
-def contenders(checkpoint: str) -> dict:
+def contenders(checkpoint: str, also: list[str] = ()) -> dict:
     """name -> denoise(wave, rate) at that rate; `CLEAN` is no system: its row scores the
-    clean utterances themselves (DNSMOS hears their room noise too)."""
+    clean utterances themselves (DNSMOS hears their room noise too). `also`: more gtcrn
+    checkpoints, each a row of its own (a candidate beside the shipped one)."""
     found = {CLEAN: None, "noisy input": lambda y, r: y}
     ours = Denoiser.from_checkpoint(shipped_checkpoint(checkpoint))
     found["ours (gtcrn, 16 kHz)"] = lambda y, r: denoise_recording(ours, y, r)
+    for path in also:
+        found[f"ours (gtcrn, 16 kHz), {path.rsplit('/', 1)[-1]}"] = (
+            lambda y, r, d=Denoiser.from_checkpoint(shipped_checkpoint(path)):
+            denoise_recording(d, y, r))
     for name, label in [("ours", "ours (U-Net, 8 kHz)"), ("paper_dcae", "paper DCAE"),
                         ("paper_vae", "paper VAE")]:
         found[label] = lambda y, r, d=load_denoiser(name): denoise_recording(d, y, r)
@@ -118,6 +124,10 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--checkpoint", default="ours_wideband",
                    help="ours at 16 kHz: a gtcrn checkpoint's name or path")
+    p.add_argument("--also", nargs="*", default=[],
+                   help="more gtcrn checkpoints to score beside it, a row each")
+    p.add_argument("--only", nargs="*", default=None,
+                   help="keep only the systems whose names contain one of these words")
     p.add_argument("--clips", type=int, default=2, help="utterances per validation speaker")
     p.add_argument("--strings", type=int, default=4, help="FSDD test strings (max 10)")
     p.add_argument("--threads", type=int, default=1, help="torch threads")
@@ -125,7 +135,10 @@ def main(argv=None) -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    found = contenders(args.checkpoint)
+    found = contenders(args.checkpoint, args.also)
+    if args.only is not None:
+        found = {k: v for k, v in found.items()
+                 if k in (CLEAN, "noisy input") or any(w in k for w in args.only)}
     mixes = mixtures(args.clips)
     print(f"## Held-out voices under held-out noises, 16 kHz ({len(mixes)} utterances of the "
           f"12 validation speakers, ESC-10 fold 4)\n")
