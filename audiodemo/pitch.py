@@ -17,6 +17,7 @@ import numpy as np
 PITCH_SECONDS = 20.0
 FMIN, FMAX = 65.41, 2093.0  # C2, C7
 HARMONICS = 12  # lines drawn for a harmonic series
+SCALE = ("C4", "D4", "E4", "F4", "G4", "A4", "B4", "C5")  # a test scale (benchmarks.pitch)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ def pitch_track(wave: np.ndarray, sample_rate: int, hop_seconds: float = 0.01) -
     f0 = np.where(voiced, f0, np.nan)
     times = librosa.frames_to_time(np.arange(len(f0)), sr=sample_rate, hop_length=hop)
     return PitchTrack(times, f0, len(wave) / sample_rate)
+
+
+def harmonic_tone(hz: float, seconds: float, sample_rate: int, harmonics: int = 6) -> np.ndarray:
+    """A tone of `harmonics` harmonics, each 0.6 times the one below, faded in and out over
+    20 ms, peaking at 0.3: a test note with a voice's or an instrument's overtones."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    wave = sum(0.6**k * np.sin(2 * np.pi * hz * (k + 1) * t) for k in range(harmonics))
+    fade = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.02)
+    return (0.3 * wave * fade / np.abs(wave).max()).astype(np.float32)
 
 
 def harmonic_series(fundamental: float, top: float, count: int = HARMONICS) -> np.ndarray:

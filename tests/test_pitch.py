@@ -8,28 +8,19 @@ import numpy as np
 import pytest
 
 from audiodemo.audio import load_audio, save_wav
-from audiodemo.pitch import harmonic_series, note_name, pitch_track
+from audiodemo.pitch import SCALE, harmonic_series, harmonic_tone, note_name, pitch_track
 from audiodemo.spectrogram import SpectrogramConfig
 from audiodemo.ui.common import example
 from audiodemo.ui.spectrogram_tab import analyse
 from audiodemo.view import spectrogram_view
 
 RATE = 22050
-SCALE = ("C4", "D4", "E4", "F4", "G4", "A4", "B4", "C5")
-
-
-def harmonic_tone(hz: float, seconds: float, rate: int = RATE) -> np.ndarray:
-    """A tone with six decaying harmonics, faded in and out."""
-    t = np.arange(int(seconds * rate)) / rate
-    wave = sum(0.6 ** k * np.sin(2 * np.pi * hz * (k + 1) * t) for k in range(6))
-    fade = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.02)
-    return (0.3 * wave * fade / np.abs(wave).max()).astype(np.float32)
 
 
 def sung_scale() -> tuple[np.ndarray, list[str]]:
     import librosa
 
-    notes = [harmonic_tone(librosa.note_to_hz(n), 0.4) for n in SCALE]
+    notes = [harmonic_tone(librosa.note_to_hz(n), 0.4, RATE) for n in SCALE]
     return np.concatenate(notes), list(SCALE)
 
 
@@ -61,7 +52,7 @@ def test_each_note_of_a_scale_is_named_right():
 
 
 def test_constant_q_and_chroma_put_a_tone_where_its_note_is():
-    wave = harmonic_tone(440.0, 1.0)
+    wave = harmonic_tone(440.0, 1.0, RATE)
     cfg = SpectrogramConfig(sample_rate=RATE, n_fft=2048, hop_length=512)
     cqt = spectrogram_view(wave, cfg, "cqt")
     assert note_name(cqt.freqs[cqt.values.mean(axis=1).argmax()]) == "A4"
@@ -72,7 +63,7 @@ def test_constant_q_and_chroma_put_a_tone_where_its_note_is():
 
 def test_the_tab_overlays_pitch_and_harmonics_and_sets_two_frame_sizes_side_by_side(tmp_path):
     path = tmp_path / "c4.wav"
-    save_wav(path, harmonic_tone(261.63, 1.5), RATE)
+    save_wav(path, harmonic_tone(261.63, 1.5, RATE), RATE)
     _, figure, _, text = analyse(str(path), "512", 256, "hann", "log", True, 80, "magma",
                                  pitch=True, harmonics_hz=261.63, compare="4096")
     spectrograms = [ax for ax in figure.axes if ax.get_xlabel() == "time (s)"]
