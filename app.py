@@ -17,6 +17,7 @@ from audiodemo.paths import ASSETS
 from audiodemo.ui.denoise_tab import build_denoise_tab
 from audiodemo.ui.experiments_tab import build_experiments_tab
 from audiodemo.ui.latent_tab import build_latent_tab
+from audiodemo.ui.lesson import build_lesson, wire_lesson
 from audiodemo.ui.melody_tab import build_melody_tab
 from audiodemo.ui.memory import settle_heap
 from audiodemo.ui.spectrogram_tab import build_spectrogram_tab
@@ -43,12 +44,15 @@ def build_demo(delete_cache: tuple[int, int] | None = DELETE_CACHE) -> gr.Blocks
     gr.set_static_paths([ASSETS])
     with gr.Blocks(title=TITLE, delete_cache=delete_cache) as demo:
         gr.Markdown(INTRO)
-        with gr.Tabs(overflow_behavior="wrap"):  # a phone shows every tab, on two rows
-            build_spectrogram_tab()
-            build_denoise_tab()
-            build_latent_tab()
-            build_melody_tab()
+        lesson = build_lesson()
+        controls = {}
+        with gr.Tabs(overflow_behavior="wrap") as tabs:  # a phone shows every tab, on two rows
+            for name, build in (("spectrogram", build_spectrogram_tab),
+                                ("denoise", build_denoise_tab), ("latent", build_latent_tab),
+                                ("melody", build_melody_tab)):
+                controls.update({f"{name}.{key}": c for key, c in build().items()})
             build_experiments_tab()
+        wire_lesson(lesson, tabs, controls)
     return demo
 
 

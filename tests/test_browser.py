@@ -193,6 +193,22 @@ def test_each_melody_model_writes_a_melody_and_shows_its_form(page: Page, app_ur
             timeout=TIMEOUT)
 
 
+def test_a_lesson_step_opens_its_tab_with_its_controls_set(page: Page, app_url):
+    """Issue 17: the guided lesson's buttons set the controls for their step."""
+    page.goto(app_url)
+    page.get_by_role("tab", name="Melody").click()  # start elsewhere
+    page.get_by_text("A guided lesson").click()
+    page.locator("#lesson-step-2").click()
+    expect(page.get_by_label("Frame size (n_fft, samples)")).to_have_value("128",
+                                                                           timeout=TIMEOUT)
+    expect(page.get_by_label("Beside it, the same sound with frame size")).to_have_value(
+        "4096")
+    expect(page.locator("[data-testid=matplotlib] img").first).to_be_visible(timeout=TIMEOUT)
+    page.locator("#lesson-step-6").click()  # the paper's DCAE, not the default model
+    expect(page.locator("#denoise")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#denoise").get_by_label("Paper DCAE")).to_be_checked(timeout=TIMEOUT)
+
+
 def test_recording_through_the_microphone_draws_the_spectrogram(page: Page, app_url):
     open_tab(page, app_url, "Spectrogram")
     page.get_by_role("button", name="Record audio").first.click()

@@ -196,8 +196,8 @@ def ab_choice(ab: dict | None, side: str):
     return ab[side]
 
 
-def build_denoise_tab() -> None:
-    """Add the Denoise tab to the current `gr.Blocks`."""
+def build_denoise_tab() -> dict:
+    """Add the Denoise tab to the current `gr.Blocks`; its controls by name."""
     with gr.Tab("Denoise", id="denoise", elem_id="denoise"):
         gr.Markdown(INTRO)
         with gr.Row():
@@ -243,3 +243,4 @@ def build_denoise_tab() -> None:
         cleared_on_error(denoising, outputs)
         side.change(ab_choice, inputs=[ab, side], outputs=[ab_out], queue=False,
                     api_visibility="private")
+        return {"audio": audio, "noise": noise, "snr": snr, "model": model, "recon": recon}

@@ -79,8 +79,8 @@ def grid(n=GRID_N, progress=gr.Progress()):
     return explore.decode_grid(n, lambda done, desc: progress(done, desc=desc))
 
 
-def build_latent_tab() -> None:
-    """Add the Latent space tab to the current `gr.Blocks`."""
+def build_latent_tab() -> dict:
+    """Add the Latent space tab to the current `gr.Blocks`; its controls by name."""
     with gr.Tab("Latent space", id="latent"):
         gr.Markdown(INTRO)
         test_files = explore.bundled_recordings()
@@ -143,3 +143,4 @@ def build_latent_tab() -> None:
         gridding = grid_go.click(grid, inputs=[grid_n], outputs=[grid_plot], api_name="grid",
                                  concurrency_id="torch")
         cleared_on_error(gridding, [grid_plot])
+        return {"colour": colour, "view": view, "model": model, "split": split}

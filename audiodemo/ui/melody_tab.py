@@ -272,8 +272,8 @@ def _models_text() -> str:
                      for n in shipped.available())
 
 
-def build_melody_tab() -> None:
-    """Add the Melody tab to the current `gr.Blocks`."""
+def build_melody_tab() -> dict:
+    """Add the Melody tab to the current `gr.Blocks`; its controls by name."""
     with gr.Tab("Melody", id="melody"):
         gr.Markdown(INTRO)
         names = [s.name for s in shipped.get_bundle().seeds]
@@ -341,3 +341,5 @@ def build_melody_tab() -> None:
         cleared_on_error(generating, outputs)
         step.release(chances, inputs=[last, step], outputs=[chances_plot], api_name="chances",
                      concurrency_id="torch")
+        return {"model": model, "seed": seed, "temperature": temperature, "bars": bars,
+                "variations": variations}

@@ -154,8 +154,8 @@ def rebuild(audio, n_fft, hop_length, window, n_iter, method, progress=gr.Progre
     yield original, rebuilt, convergence_figure(curves, highlight=method), summary
 
 
-def build_spectrogram_tab() -> None:
-    """Add the Spectrogram tab to the current `gr.Blocks`."""
+def build_spectrogram_tab() -> dict:
+    """Add the Spectrogram tab to the current `gr.Blocks`; its controls by name."""
     with gr.Tab("Spectrogram", id="spectrogram"):
         gr.Markdown(INTRO)
         with gr.Row():
@@ -230,3 +230,6 @@ def build_spectrogram_tab() -> None:
         )
         cleared_on_error(rebuilding, [original, rebuilt, curve, summary])
         stop.click(None, cancels=[rebuilding], api_visibility="private")
+        return {"audio": audio, "n_fft": n_fft, "hop": hop, "window": window, "scale": scale,
+                "pitch": pitch, "harmonics": harmonics, "compare": compare, "n_iter": n_iter,
+                "method": method}

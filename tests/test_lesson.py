@@ -1,0 +1,46 @@
+"""The guided lesson: every step sets controls that exist, to values they accept, and opens
+its tab; a wrong step stops the app from building; in the page, a step's button sets it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import gradio as gr
+import pytest
+
+from audiodemo.ui import lesson
+from audiodemo.ui.lesson import STEPS, settings
+
+
+def test_the_lesson_has_six_to_ten_steps_each_an_idea_a_question_and_a_tab():
+    import app
+
+    demo = app.build_demo()  # wire_lesson checks every step against the real controls
+    tabs = {b.id for b in demo.blocks.values() if isinstance(b, gr.Tab)}
+    assert 6 <= len(STEPS) <= 10
+    for step in STEPS:
+        assert step.idea and step.question.endswith("?") and step.tab in tabs
+    buttons = [b for b in demo.blocks.values() if isinstance(b, gr.Button)
+               and (b.elem_id or "").startswith("lesson-step-")]
+    assert len(buttons) == len(STEPS)
+
+
+def test_a_step_opens_its_tab_and_sets_only_its_controls():
+    step = STEPS[1]
+    out = settings(step, ["spectrogram.n_fft", "spectrogram.compare", "denoise.snr"])
+    assert out[0].selected == "spectrogram"
+    assert out[1:3] == ["128", "4096"] and out[3] == gr.skip()
+
+
+@pytest.mark.parametrize("controls,message", [
+    ({"spectrogram.n_fft": "100"}, "not one of its choices"),
+    ({"denoise.snr": 99}, "outside"),
+    ({"melody.nothing": 1}, "no such control"),
+])
+def test_a_wrong_step_stops_the_app_from_building(monkeypatch, controls, message):
+    import app
+
+    wrong = dataclasses.replace(STEPS[0], controls=controls)
+    monkeypatch.setattr(lesson, "STEPS", (wrong, *STEPS[1:]))
+    with pytest.raises(ValueError, match=message):
+        app.build_demo()
