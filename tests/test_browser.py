@@ -132,6 +132,16 @@ def test_clicking_an_empty_place_decodes_it(page: Page, app_url):
     expect(page.locator("#latent-caption")).to_contain_text("No recording at", timeout=TIMEOUT)
     expect(page.locator("#latent-decoded [data-testid=download-link]")).to_have_attribute(
         "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
+    expect(page.locator("#plane-left circle#clicked-mark")).to_have_count(1)  # issue 17
+
+
+def test_a_walk_is_drawn_on_its_plane(page: Page, app_url):
+    """Issue 17: the walk's path on the plane of the model that walks."""
+    open_tab(page, app_url, "Latent space")
+    page.get_by_text("Walk between two recordings").click()
+    page.get_by_role("button", name="Walk", exact=True).click()
+    expect(page.locator("#plane-right line#walk-path")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator("#plane-left line#walk-path")).to_have_count(0)  # the VAE walked
 
 
 def test_typing_a_seed_chooses_it(page: Page, app_url):

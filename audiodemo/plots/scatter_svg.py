@@ -4,9 +4,10 @@ Gradio's plot components cannot report a clicked point (`gr.Plot` fires only `ch
 latent plane is drawn here: each code is a `<circle>` whose `<title>` the browser shows on
 hover, and `CLICK_JS` (the `js_on_load` of the `gr.HTML`) turns a click into a `select` event
 whose `index` is the clicked place in data coordinates and whose `value` is the file name of
-the point clicked, or null for an empty place. A tap (a touch screen) means the nearest point
-within 12 px, as a fingertip covers several 8 px points. No script or network access beyond
-the page.
+the point clicked, or null for an empty place, and rings the place clicked. A tap (a touch
+screen) means the nearest point within 12 px, as a fingertip covers several 8 px points.
+`WALK_JS` draws a walk's path between two recordings' points. No script or network access
+beyond the page.
 """
 
 from __future__ import annotations
@@ -43,9 +44,41 @@ element.addEventListener('click', (event) => {
       if (away < nearest) { nearest = away; file = point.dataset.file; }
     }
   }
+  const old = svg.querySelector('#clicked-mark');  // the place clicked, ringed
+  if (old) old.remove();
+  const ring = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+  Object.entries({id: 'clicked-mark', cx: p.x, cy: p.y, r: 8, fill: 'none', stroke: '#000',
+                  'stroke-width': 2.5, 'pointer-events': 'none'}).forEach(
+    ([k, v]) => ring.setAttribute(k, v));
+  svg.appendChild(ring);
   trigger('select', {index: [x, y], value: file});
 });
 """.replace("TAP_PX", "12")  # CSS px from a tap's centre to the point it means
+
+# the Walk button's `js`: the walk's path, a straight line from one recording's code to the
+# other's, drawn on the plane of the model that walks (left: AE, right: VAE); the inputs
+# pass on unchanged to the server
+WALK_JS = """
+(model, fileA, fileB, steps) => {
+  const side = model === 'AE' ? 'left' : 'right';
+  const svg = document.querySelector(`#plane-${side} svg[data-x0]`);
+  if (svg) {
+    const old = svg.querySelector('#walk-path');
+    if (old) old.remove();
+    const a = svg.querySelector(`circle[data-file="${CSS.escape(fileA)}"]`);
+    const b = svg.querySelector(`circle[data-file="${CSS.escape(fileB)}"]`);
+    if (a && b) {
+      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+      Object.entries({id: 'walk-path', x1: a.getAttribute('cx'), y1: a.getAttribute('cy'),
+                      x2: b.getAttribute('cx'), y2: b.getAttribute('cy'), stroke: '#000',
+                      'stroke-width': 2.5, 'stroke-dasharray': '6 3',
+                      'pointer-events': 'none'}).forEach(([k, v]) => line.setAttribute(k, v));
+      svg.appendChild(line);
+    }
+  }
+  return [model, fileA, fileB, steps];
+}
+"""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import gradio as gr
 
 from audiodemo.latent import explore
 from audiodemo.latent.explore import ALL, CHOICES, COLOURS, GRID_N, SPLITS, TWO_D, VIEWS
-from audiodemo.plots.scatter_svg import CLICK_JS
+from audiodemo.plots.scatter_svg import CLICK_JS, WALK_JS
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
 
@@ -138,7 +138,7 @@ def build_latent_tab() -> dict:
             cleared_on_error(clicked, decode_outputs)
         walking = walk_go.click(interpolate, inputs=[walk_model, file_a, file_b, steps],
                                 outputs=[strip, walk_audio], api_name="interpolate",
-                                concurrency_id="torch")
+                                concurrency_id="torch", js=WALK_JS)
         cleared_on_error(walking, [strip, walk_audio])
         gridding = grid_go.click(grid, inputs=[grid_n], outputs=[grid_plot], api_name="grid",
                                  concurrency_id="torch")
