@@ -8,10 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import gradio as gr
 
+from audiodemo import pitch
 from audiodemo.limits import UPLOAD_MB
 from audiodemo.paths import ASSETS
 from audiodemo.ui.denoise_tab import build_denoise_tab
@@ -93,6 +95,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     settle_heap()  # freed arrays go back to the system: memory stays flat under load
+    threading.Thread(target=pitch.warm_up, daemon=True).start()  # while the page loads
     os.environ.setdefault("GRADIO_TEMP_DIR", gradio_cache(args.port))
     demo = build_demo(delete_cache=(args.cache_sweep, args.cache_sweep))
     demo.queue(**queue_options()).launch(

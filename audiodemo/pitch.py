@@ -67,6 +67,12 @@ def pitch_track(wave: np.ndarray, sample_rate: int, hop_seconds: float = 0.01) -
     return PitchTrack(times, f0, len(wave) / sample_rate)
 
 
+def warm_up() -> None:
+    """Track 0.2 s of a tone once: librosa compiles pYIN's loops on its first call (seconds
+    of work a learner's first pitch request would otherwise wait for)."""
+    pitch_track(harmonic_tone(220.0, 0.2, 16000), 16000)
+
+
 def harmonic_tone(hz: float, seconds: float, sample_rate: int, harmonics: int = 6) -> np.ndarray:
     """A tone of `harmonics` harmonics, each 0.6 times the one below, faded in and out over
     20 ms, peaking at 0.3: a test note with a voice's or an instrument's overtones."""
