@@ -12,14 +12,12 @@ chances of the next symbol at a step of the first variation. Three models
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import gradio as gr
 import numpy as np
 import torch
 
 from audiodemo.melody import shipped
-from audiodemo.melody.bundle import opening
 from audiodemo.melody.corpus import SUFFIXES, Song
 from audiodemo.melody.form import (
     bars_before,
@@ -36,10 +34,10 @@ from audiodemo.melody.generate import (
     key_name,
     shift_symbols,
 )
-from audiodemo.melody.keys import KEY_NAMES, detect_key, parse_key, shift_to
+from audiodemo.melody.keys import KEY_NAMES, shift_to
 from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
-from audiodemo.melody.symbols import END, parse_seed
-from audiodemo.melody.upload import read_song
+from audiodemo.melody.seeds import Seed, bundled_seed, file_seed, typed_seed
+from audiodemo.melody.symbols import END
 from audiodemo.plots.chances import chances_figure, symbol_label
 from audiodemo.plots.form import FormPanel, form_figure
 from audiodemo.ui.common import cleared_on_error, user_errors
@@ -70,48 +68,15 @@ song, and for the transformer which earlier bars it looked at while writing each
 """
 
 
-@dataclass
-class Seed:
-    """The seed in the models' key (C major or A minor), its own tonic, how its key was
-    found, and the whole song it opens where there is one."""
-
-    song: Song
-    tonic: str
-    how: str
-    whole: Song | None = None
-
-
-def _in_model_key(name: str, symbols: list[str], time_signature: str, pickup: int,
-                  typed_key: str | None, detected: tuple[str, bool] | None = None) -> Seed:
-    """Symbols in their own key, moved to C major / A minor: the key as the user names it,
-    else `detected`, else found by `detect_key`."""
-    if typed_key not in (None, "", DETECT):
-        (tonic, minor), how = parse_key(typed_key), "as given"
-    elif detected is not None:
-        (tonic, minor), how = detected, "from the file"
-    else:
-        (tonic, minor), how = detect_key(symbols), "detected"
-    moved = shift_symbols(symbols, -shift_to(tonic, minor))
-    return Seed(Song(name, moved, time_signature, "A minor" if minor else "C major", pickup),
-                tonic, how)
-
-
 def _seed(seed_name: str, typed: str, typed_key: str | None, upload: str | None = None) -> Seed:
+    key = None if typed_key in (None, "", DETECT) else typed_key
     if seed_name == UPLOADED:
         if not upload:
             raise ValueError("Drop a song file first (MIDI, MusicXML, ABC or **kern).")
-        whole = read_song(upload)
-        tonic, minor = parse_key(whole.key.replace("-", "b"))  # music21 writes E- for E♭
-        own = shift_symbols(opening(whole), shift_to(tonic, minor))  # back in its own key
-        seed = _in_model_key(whole.name, own, whole.time_signature, whole.pickup, typed_key,
-                             (tonic, minor))
-        seed.whole = whole  # its form, whatever its key
-        return seed
+        return file_seed(upload, key)
     if seed_name == TYPED or not seed_name:
-        return _in_model_key("typed", parse_seed(typed), "4/4", 0, typed_key)
-    song = shipped.held_out_seed(seed_name)
-    return Seed(song, "A" if "minor" in song.key else "C", "as the song",
-                shipped.get_bundle().whole_song(song))
+        return typed_seed(typed, key)
+    return bundled_seed(seed_name)
 
 
 def _typed_chosen(text: str):
