@@ -117,9 +117,10 @@ class RelativeAttention(nn.Module):
             order = torch.arange(t - 1, -1, -1).clamp_max(last)
             logits = q @ k.transpose(-2, -1) + skew(q @ self.distance[order].T)
         elif t == 1 and keys <= self.window:  # a step (the cache holds only the window):
-            # one query that sees every key, so one product q·(k_j + E_r[S-1-j])
+            # one query that sees every key: q·k_j, plus q·E_r for every distance, gathered
             order = torch.arange(keys - 1, -1, -1).clamp_max(last)
-            return (q @ (k + self.distance[order]).transpose(-2, -1)) * self.scale
+            rel = (q @ self.distance.T)[..., order]  # (B, H, 1, S)
+            return (q @ k.transpose(-2, -1) + rel) * self.scale
         else:  # a chunk after a cache: gather each pair's distance
             back = (torch.arange(t)[:, None] + keys - t) - torch.arange(keys)[None, :]
             index = back.clamp(0, last).expand(*q.shape[:2], t, keys)  # (B, H, T, S)
