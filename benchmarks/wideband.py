@@ -61,11 +61,13 @@ def contenders(checkpoint: str, also: list[str] = ()) -> dict:
     checkpoints, each a row of its own (a candidate beside the shipped one)."""
     found = {CLEAN: None, "noisy input": lambda y, r: y}
     ours = Denoiser.from_checkpoint(shipped_checkpoint(checkpoint))
-    found["ours (gtcrn, 16 kHz)"] = lambda y, r: denoise_recording(ours, y, r)
+    # as the app runs it: a quiet recording raised into the levels it trained at
+    found["ours (gtcrn, 16 kHz)"] = lambda y, r: systems.levelled(ours, y, r)
+    found["ours (gtcrn, 16 kHz), not levelled"] = lambda y, r: denoise_recording(ours, y, r)
     for path in also:
         found[f"ours (gtcrn, 16 kHz), {path.rsplit('/', 1)[-1]}"] = (
             lambda y, r, d=Denoiser.from_checkpoint(shipped_checkpoint(path)):
-            denoise_recording(d, y, r))
+            systems.levelled(d, y, r))
     for name, label in [("ours", "ours (U-Net, 8 kHz)"), ("paper_dcae", "paper DCAE"),
                         ("paper_vae", "paper VAE")]:
         found[label] = lambda y, r, d=load_denoiser(name): denoise_recording(d, y, r)
