@@ -11,6 +11,7 @@ import torch
 
 from audiodemo.checkpoint import (
     FORMAT_VERSION,
+    MELODY_KINDS,
     load_checkpoint,
     read_checkpoint,
     save_checkpoint,
@@ -116,14 +117,16 @@ def test_a_format_1_melody_lstm_loads_with_the_outputs_the_v1_code_gave():
 def test_every_shipped_checkpoint_is_format_2_and_rebuilds():
     shipped = sorted(CHECKPOINTS.glob("*.pt"))
     assert {p.stem for p in shipped} >= {"ours_wideband", "ours", "paper_dcae", "paper_vae",
-                                         "latent_ae", "latent_vae", "melody"}
+                                         "latent_ae", "latent_vae", "melody", "melody_paper",
+                                         "melody_transformer"}
     for path in shipped:
         payload = torch.load(path, weights_only=True)  # as written, not upgraded
         assert payload["format_version"] == FORMAT_VERSION == 2
         assert set(payload) == {"format_version", "kind", "model_config", "preprocessing",
                                 "state_dict", "weights_dtype", "training"}
         loaded = load_checkpoint(shipped_checkpoint(path.stem))
-        assert ("vocab" if loaded.kind == "melody" else "spectrogram") in loaded.preprocessing
+        assert ("vocab" if loaded.kind in MELODY_KINDS else "spectrogram") in (
+            loaded.preprocessing)
 
 
 def test_a_melody_checkpoint_round_trips_through_the_one_format(tmp_path):

@@ -228,8 +228,8 @@ def build_denoise_tab() -> dict:
                     with gr.Column():
                         side = gr.Radio(list(AB), value=AB[0], label="A/B at equal loudness",
                                         elem_id="ab-switch")
-                        ab_out = gr.Audio(show_label=False, interactive=False,
-                                          elem_id="ab-player")
+                        ab_out = gr.Audio(label="A/B player", show_label=False,
+                                          interactive=False, elem_id="ab-player")
                 report = gr.Markdown(label="Report", show_label=False)
                 gr.Markdown(LOUDNESS_NOTE + " The A/B player is the exception: each side alone "
                             "at that loudness, so the louder cannot sound the better.",

@@ -18,14 +18,7 @@ import numpy as np
 import torch
 
 from audiodemo.melody import shipped
-from audiodemo.melody.corpus import SUFFIXES, Song
-from audiodemo.melody.form import (
-    bars_before,
-    bars_of,
-    melody_attention,
-    repeat_marks,
-    self_similarity,
-)
+from audiodemo.melody.corpus import SUFFIXES
 from audiodemo.melody.generate import (
     CANDIDATES,
     KEYS,
@@ -35,11 +28,9 @@ from audiodemo.melody.generate import (
     shift_symbols,
 )
 from audiodemo.melody.keys import KEY_NAMES, shift_to
+from audiodemo.melody.pictures import chances_picture, form_picture
 from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
 from audiodemo.melody.seeds import Seed, bundled_seed, file_seed, typed_seed
-from audiodemo.melody.symbols import END
-from audiodemo.plots.chances import chances_figure, symbol_label
-from audiodemo.plots.form import FormPanel, form_figure
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
 
@@ -112,45 +103,13 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
     return int(value)
 
 
-def _form_rows(model_name: str, seed: Seed, melodies: list) -> list[list[FormPanel | None]]:
-    """Per variation: its bars' self-similarity and, for the transformer, its attention per
-    bar; beside the first, the whole song the seed opens (not for a typed seed)."""
-    loaded = shipped.get_model(model_name)
-    bar, pickup, whole = seed.song.steps_per_bar, seed.song.pickup, seed.whole
-    rows = []
-    for k, melody in enumerate(melodies):
-        bars = bars_of(melody.symbols, bar, pickup)
-        row: list[FormPanel | None] = [FormPanel(
-            f"Variation {k + 1}: which bars repeat", self_similarity(bars),
-            marks=repeat_marks(bars), seed_bars=bars_before(len(melody.seed), bar, pickup))]
-        attention = melody_attention(loaded.net, loaded.vocab, melody.symbols, bar, pickup)
-        if attention is not None:
-            row.append(FormPanel(f"Variation {k + 1}: attention per bar", attention,
-                                 attention=True, seed_bars=bars_before(len(melody.seed), bar,
-                                                                       pickup)))
-        if whole is not None:
-            song_bars = bars_of(whole.symbols, bar, pickup)
-            row.append(FormPanel(f"The seed's song, {whole.name}", self_similarity(song_bars),
-                                 marks=repeat_marks(song_bars)) if k == 0 else None)
-        rows.append(row)
-    return rows
-
-
 @user_errors
 def chances(last: dict | None, step):
     """The chances of the next symbol at `step` of the first variation's continuation."""
     if not last:
         return None
-    model = shipped.get_model(last["model"])
-    symbols, first = last["symbols"], last["seed_length"]
-    step = int(np.clip(int(step or 1), 1, max(len(symbols) - first, 1)))
-    song = Song("melody", symbols, last["time_signature"], "C major", last["pickup"])
-    p = model.distributions(model.vocab.encode([END, *symbols]), song)
-    at = first + step - 1  # row t predicts symbol t
-    drawn = symbols[at] if at < len(symbols) else END
-    return chances_figure(p[at], model.vocab.to_list(), last["temperature"], drawn,
-                          f"Step {step} after the seed: the chances of the next symbol "
-                          f"(drawn: {symbol_label(drawn)})")
+    return chances_picture(last["model"], last["symbols"], last["seed_length"],
+                           last["time_signature"], last["pickup"], last["temperature"], step)
 
 
 @user_errors
@@ -205,7 +164,7 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     audio = player(np.concatenate(waves[:-1]), SAMPLE_RATE, name, folder)
     heard = ("variation 1" if variations == 1 else
              f"the {variations} variations one after another, {GAP_SECONDS:g} s apart")
-    form = form_figure(_form_rows(model, seed, melodies))
+    form = form_picture(model, melodies, song.steps_per_bar, song.pickup, seed.whole)
     first = melodies[0]
     last = {"model": model, "symbols": first.symbols, "seed_length": len(first.seed),
             "time_signature": song.time_signature, "pickup": song.pickup,

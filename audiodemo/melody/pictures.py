@@ -1,0 +1,62 @@
+"""The Melody tab's two pictures of what a model wrote (issue 16): the form of each variation
+(`audiodemo.melody.form`, drawn by `audiodemo.plots.form`) beside the song its seed opens,
+and the chances the model gave the next symbol at one step (`audiodemo.plots.chances`)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from audiodemo.melody import shipped
+from audiodemo.melody.corpus import Song
+from audiodemo.melody.form import (
+    bars_before,
+    bars_of,
+    melody_attention,
+    repeat_marks,
+    self_similarity,
+)
+from audiodemo.melody.generate import Melody
+from audiodemo.melody.symbols import END
+from audiodemo.plots.chances import chances_figure, symbol_label
+from audiodemo.plots.form import FormPanel, form_figure
+
+
+def form_picture(model: str, melodies: list[Melody], steps_per_bar: int, pickup: int,
+                 whole: Song | None = None) -> Figure:
+    """Per variation, its bars' self-similarity and, for a transformer, its attention per
+    bar; beside the first, the self-similarity of `whole`, the song the seed opens."""
+    loaded = shipped.get_model(model)
+    rows = []
+    for k, melody in enumerate(melodies):
+        bars = bars_of(melody.symbols, steps_per_bar, pickup)
+        seed_bars = bars_before(len(melody.seed), steps_per_bar, pickup)
+        row: list[FormPanel | None] = [FormPanel(
+            f"Variation {k + 1}: which bars repeat", self_similarity(bars),
+            marks=repeat_marks(bars), seed_bars=seed_bars)]
+        attention = melody_attention(loaded.net, loaded.vocab, melody.symbols, steps_per_bar,
+                                     pickup)
+        if attention is not None:
+            row.append(FormPanel(f"Variation {k + 1}: attention per bar", attention,
+                                 attention=True, seed_bars=seed_bars))
+        if whole is not None:
+            song_bars = bars_of(whole.symbols, steps_per_bar, pickup)
+            row.append(FormPanel(f"The seed's song, {whole.name}", self_similarity(song_bars),
+                                 marks=repeat_marks(song_bars)) if k == 0 else None)
+        rows.append(row)
+    return form_figure(rows)
+
+
+def chances_picture(model: str, symbols: list[str], seed_length: int, time_signature: str,
+                    pickup: int, temperature: float, step: int) -> Figure:
+    """The next symbol's chances at `step` (1: the first after the seed, clipped to the
+    melody) of a melody `symbols` (seed first, in the model's key)."""
+    loaded = shipped.get_model(model)
+    step = int(np.clip(int(step or 1), 1, max(len(symbols) - seed_length, 1)))
+    song = Song("melody", symbols, time_signature, "C major", pickup)
+    p = loaded.distributions(loaded.vocab.encode([END, *symbols]), song)
+    at = seed_length + step - 1  # row t predicts symbol t
+    drawn = symbols[at] if at < len(symbols) else END
+    return chances_figure(p[at], loaded.vocab.to_list(), temperature, drawn,
+                          f"Step {step} after the seed: the chances of the next symbol "
+                          f"(drawn: {symbol_label(drawn)})")
