@@ -191,6 +191,7 @@ def main(argv=None) -> None:
     p.add_argument("--melodies", type=int, default=100, help="generated per row")
     p.add_argument("--only-generated", action="store_true",
                    help="skip the scores and the leak (quick runs of generation)")
+    p.add_argument("--no-generated", action="store_true", help="skip the generated melodies")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: a step of one melody is too small to share)")
     args = p.parse_args(argv)
@@ -199,7 +200,8 @@ def main(argv=None) -> None:
     if not args.only_generated:
         scores_by_seed(songs, args.models, args.split_seeds, args.trained)
         leak(songs)
-    generated(songs, args.models, args.melodies)
+    if not args.no_generated:
+        generated(songs, args.models, args.melodies)
 
 
 if __name__ == "__main__":
