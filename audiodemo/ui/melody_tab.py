@@ -236,12 +236,13 @@ def build_melody_tab() -> dict:
                 report = gr.Markdown(elem_id="melody-report", label="Statistics",
                                      show_label=False)
                 gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
-                form = gr.Plot(label="Form: which bars repeat (= the same, ≈ at most two "
-                               "onsets apart), and what the transformer attended to",
-                               elem_id="melody-form")
+                gr.Markdown("**Form**: which bars repeat (= the same, ≈ at most two onsets "
+                            "apart), beside the seed's own song, and for the transformer which "
+                            "earlier bars it attended to while writing each bar.")
+                form = gr.Plot(label="Form", show_label=False, elem_id="melody-form")
                 step = gr.Slider(1, 16 * MAX_BARS, value=1, step=1,
                                  label="Step of variation 1 to inspect")
-                chances_plot = gr.Plot(label="The next symbol's chances at that step",
+                chances_plot = gr.Plot(label="The next symbol's chances", show_label=False,
                                        elem_id="melody-chances")
                 files = gr.File(label="MIDI, MusicXML and ABC", file_count="multiple",
                                 elem_id="melody-files")
