@@ -74,6 +74,9 @@ def requests(folder: Path) -> dict:
         f"/generate {melody_tab.MAX_VARIATIONS} × 64 bars, 32 drafts each, copies set aside":
             lambda: melody_tab.generate("erk5/1", "", melody_tab.DETECT, 1.0, 64, "C", 100,
                                         melody_tab.MAX_VARIATIONS, 0, True, True),
+        "/generate by the transformer, 1 × 64 bars (its limit), 32 drafts, copies set aside":
+            lambda: melody_tab.generate("erk5/1", "", melody_tab.DETECT, 1.0, 64, "C", 100, 1,
+                                        0, True, True, "transformer"),
     })
     return calls
 

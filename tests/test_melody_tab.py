@@ -165,6 +165,8 @@ def test_the_form_and_the_chances_are_drawn_for_each_variation(tab):
     ((None, "60 _", DETECT, 1.0, 2, "C", 100, 1, -4), "random seed"),
     ((None, "60 _", DETECT, 1.0, 2, "C", 100, 1, 1.5), "random seed"),
     ((None, "60 _", DETECT, 1.0, 2, "C", 100, 1, 0, True, True, "gpt"), "Unknown melody model"),
+    ((None, "60 _", DETECT, 1.0, 64, "C", 100, 2, 0, True, True, "transformer"),
+     "writes at most 64 bars per request"),
 ])
 def test_bad_requests_are_messages_and_the_next_one_works(tab, args, message):
     with pytest.raises(gr.Error, match=message):

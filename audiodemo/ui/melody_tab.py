@@ -17,6 +17,7 @@ import gradio as gr
 import numpy as np
 import torch
 
+from audiodemo import limits
 from audiodemo.melody import shipped
 from audiodemo.melody.corpus import SUFFIXES
 from audiodemo.melody.generate import (
@@ -127,6 +128,11 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     variations = _whole(variations, "Variations", 1, MAX_VARIATIONS)
     random_seed = _whole(0 if random_seed is None else random_seed, "The random seed", 0,
                          2**31 - 1)
+    budget = limits.MELODY_BARS.get(model)
+    if budget is not None and bars * variations > budget:
+        raise ValueError(f"The {shipped.model_named(model).label} writes at most {budget} "
+                         f"bars per request (bars × variations); {variations} × {bars} is "
+                         f"{bars * variations}. Ask for fewer, or pick an LSTM.")
     if key not in (AS_SEED, *KEYS):
         raise ValueError(f"Key must be {AS_SEED!r} or one of {KEYS}, got {key!r}.")
     key = own_tonic if key == AS_SEED else key
