@@ -8,6 +8,7 @@ the fix. Each test saves what it saw in `test-results/<test>/` (pytest-playwrigh
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,18 @@ def go_to(page: Page, tab: str) -> None:
     else:
         button.click()
     expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+
+
+def settled(page: Page, locator, seconds: float = 10.0) -> None:
+    """Wait until `locator` stays where it is for 300 ms (the page has stopped moving)."""
+    last, deadline = None, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        page.wait_for_timeout(300)
+    raise AssertionError(f"{locator} kept moving for {seconds} s")
 
 
 def shoot(page: Page, folder: str, name: str) -> None:
@@ -133,7 +146,7 @@ def test_a_tap_beside_a_point_on_a_phone_picks_that_point(browser, app_url):
         # beside the point farthest from its neighbours, away from the nearest: off the
         # point, yet nearer it than any other
         points.first.scroll_into_view_if_needed()
-        page.wait_for_load_state("networkidle")
+        settled(page, points.first)  # not "networkidle": a page with state holds a heartbeat
         lonely = points.evaluate_all(ISOLATED)
         step = min(6.0, lonely["gap"] / 2 - 0.5)
         assert step > lonely["radius"] + 1, lonely
