@@ -2,7 +2,9 @@
 
 Writes one 16-bit WAV per input into DIR, with the input's file name (extension .wav), at
 the input's rate and with its channels: the model's band denoised, the band above it given
-the gain the model gave the top of its own (`audiodemo.denoise.fullband`). NAME is a
+the gain the model gave the top of its own (`audiodemo.denoise.fullband`), a quiet input
+raised first into the levels the model trained at (`audiodemo.denoise.systems.levelled`),
+as the Denoise tab does. NAME is a
 checkpoint in `checkpoints/` (ours_wideband, the default; ours, the first 8 kHz version;
 paper_dcae; paper_vae) or a path to one. Inputs that would share an output name (`a.wav`
 and `a.flac`, or two folders' `a.wav`) are not overwritten: the later ones are skipped
@@ -19,7 +21,7 @@ from pathlib import Path
 from audiodemo.audio import load_audio, save_wav
 from audiodemo.checkpoint import shipped_checkpoint
 from audiodemo.denoise.denoiser import DENOISERS, RECONSTRUCTIONS, Denoiser
-from audiodemo.denoise.fullband import denoise_recording
+from audiodemo.denoise.systems import levelled
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,9 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             wave, rate = load_audio(name, channels=True)
-            clean = denoise_recording(denoiser, wave[:, 0] if wave.shape[1] == 1 else wave,
-                                      rate, strength=args.strength,
-                                      reconstruction=args.reconstruction)
+            clean = levelled(denoiser, wave[:, 0] if wave.shape[1] == 1 else wave, rate,
+                             strength=args.strength, reconstruction=args.reconstruction)
         except ValueError as err:
             print(f"{name}: {err}", file=sys.stderr)
             failures += 1
