@@ -8,6 +8,7 @@ events stay visible.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import librosa
@@ -108,8 +109,10 @@ def _musical_view(wave: np.ndarray, cfg: SpectrogramConfig, scale: str, in_db: b
     sr, hop = cfg.sample_rate, cfg.hop_length
     if scale == "cqt":
         bins = int(min(96, np.floor(12 * np.log2(0.45 * sr / CQT_FMIN))))
-        values = np.abs(librosa.cqt(np.asarray(wave, np.float32), sr=sr, hop_length=hop,
-                                    fmin=CQT_FMIN, n_bins=bins))
+        with warnings.catch_warnings():  # a short sound's low octaves, downsampled, are
+            warnings.filterwarnings("ignore", "n_fft=.* is too large")  # shorter than a frame
+            values = np.abs(librosa.cqt(np.asarray(wave, np.float32), sr=sr, hop_length=hop,
+                                        fmin=CQT_FMIN, n_bins=bins))
         freqs = librosa.cqt_frequencies(bins, fmin=CQT_FMIN)
     else:
         power = magnitude(torch.from_numpy(wave), cfg).numpy() ** 2

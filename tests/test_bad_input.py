@@ -93,7 +93,7 @@ def test_unreadable_or_unusable_audio_is_a_message_then_good_audio_works(files, 
     ids=["spectrogram", "denoise"])
 def test_an_hour_long_file_is_cut_to_the_tabs_limit_and_says_so(files, handler, seconds):
     start = time.perf_counter()
-    *_, text = handler(files["hour"])
+    text = handler(files["hour"])[3]  # the report: the fourth output of each tab
     assert f"3600.0 s long; only its first {seconds} s are used" in text
     assert time.perf_counter() - start < 10  # only the first seconds are decoded
 

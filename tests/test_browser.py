@@ -252,5 +252,5 @@ def test_the_experiments_tab_shows_the_tables_and_curves(page: Page, app_url):
     expect(page.locator("#experiments-curves img, #experiments-curves svg").first
            ).to_be_visible(timeout=TIMEOUT)
     page.get_by_label("Shipped model's training log").click()
-    page.get_by_role("option", name="melody").click()
+    page.get_by_role("option", name="melody", exact=True).click()
     expect(page.locator("#experiments-curves img").first).to_be_visible(timeout=TIMEOUT)
