@@ -182,3 +182,19 @@ def test_api_answers_experiments(app_url):
     assert curves is not None
     with pytest.raises(ValueError, match="not in the list of choices|Choose a search"):
         client.predict("nonsense", "melody", api_name="/experiments")
+
+
+def test_a_song_file_path_of_the_server_is_never_read(app_url):
+    """Nothing a request names can make the server read files outside its folders: a seed
+    file must be an upload (Gradio refuses a path it did not receive)."""
+    file = {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}, "orig_name": "x.abc"}
+    data = ["(the song file dropped below)", "", "detect it", 1.0, 2, "C", 100, 1, 0, True,
+            True, "lookback", 1, file]
+    posted = httpx.post(f"{app_url}gradio_api/call/generate", json={"data": data}, timeout=30)
+    if posted.status_code != 200:  # refused at the door
+        assert posted.status_code in (400, 403, 422)
+        return
+    event = posted.json()["event_id"]
+    answer = httpx.get(f"{app_url}gradio_api/call/generate/{event}", timeout=60).text
+    assert "event: error" in answer and "root:" not in answer  # refused, nothing shown
+    assert "Drop a song file" not in answer  # refused before the handler ran
