@@ -32,7 +32,7 @@ def test_every_event_has_an_explicit_api_name():
     demo = app.build_demo()
     names = {dep.api_name for dep in demo.fns.values() if dep.api_visibility != "private"}
     assert names == {"spectrogram", "phase", "denoise", "latent", "decode", "interpolate", "grid",
-                     "generate", "chances", "experiments"}
+                     "generate", "experiments"}
     assert not any(name is None or name.startswith("lambda") for name in names)
 
 
@@ -99,11 +99,11 @@ def test_api_reports_bad_input_and_keeps_serving(app_url, tmp_path):
 
 def test_api_answers_denoise(app_url):
     client = Client(app_url, verbose=False)
-    noisy, clean, figure, report, removed, ab = client.predict(
+    noisy, clean, figure, report, removed, ab, side_a, side_b = client.predict(
         handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: 16 kHz complex mask",
         "Noisy phase", 1.0, 0, api_name="/denoise",
     )
-    assert all(p.endswith(".wav") for p in (noisy, clean, removed, ab))
+    assert all(p.endswith(".wav") for p in (noisy, clean, removed, ab, side_a, side_b))
     assert "SI-SDR" in report and "PESQ-WB" in report and "works at **16000 Hz**" in report
     assert "You hear 22050 Hz, mono" in report  # an 8 kHz recording, mixed at MIX_RATE
 
@@ -155,7 +155,7 @@ def test_api_answers_interpolate_and_grid(app_url):
 @pytest.mark.parametrize("model", shipped.available())
 def test_api_answers_generate_for_each_model(app_url, model):
     client = Client(app_url, verbose=False)
-    scores, audio, files, symbols, report, form, chances = client.predict(
+    scores, audio, files, symbols, report, form, last, chances = client.predict(
         "(type a seed below)", "60 _ 62 _ 64 _ 65 _", "detect it", 0.9, 2, "D", 110, 2, 3,
         True, True, model, 2, api_name="/generate")
     assert scores.count("<svg") >= 2 and audio.endswith(".wav")
@@ -163,6 +163,7 @@ def test_api_answers_generate_for_each_model(app_url, model):
                                                           "musicxml", "musicxml"]
     assert symbols.startswith("1: 62 _ 64 _ 66 _ 67 _")  # the seed, read in C, moved to D
     assert shipped.MODELS[model].label in report and form is not None and chances is not None
+    assert last["model"] == model and last["seed_length"] == 8
 
 
 def test_api_refuses_bad_generate_requests(app_url):

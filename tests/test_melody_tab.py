@@ -148,6 +148,11 @@ def test_the_form_and_the_chances_are_drawn_for_each_variation(tab):
     assert [t.get_color() for t in ax.get_xticklabels()].count("tab:red") == 1  # drawn
     assert melody_tab.chances(out["last"], 10_000) is not None  # clipped to the melody
     assert melody_tab.chances(None, 1) is None
+    for bad in ({"x": 1}, {**out["last"], "symbols": ["60", "H9"]},
+                {**out["last"], "time_signature": "../../x"}, {**out["last"], "model": "gpt"},
+                {**out["last"], "seed_length": 10**6}):  # what an API caller may send
+        with pytest.raises(gr.Error):
+            melody_tab.chances(bad, 1)
 
 
 @pytest.mark.parametrize("args,message", [

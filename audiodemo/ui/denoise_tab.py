@@ -186,14 +186,14 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     ab = {side: player(x, work, f"{side}.wav", folder)  # each alone at the app's loudness
           for side, x in ((AB[0], wave), (AB[1], out))}
     SPEED[key] = (time.perf_counter() - start) / duration
-    return noisy_player, denoised_player, figure, report, removed_player, ab[AB[0]], ab
+    return (noisy_player, denoised_player, figure, report, removed_player, ab[AB[0]],
+            ab[AB[0]], ab[AB[1]])
 
 
-def ab_choice(ab: dict | None, side: str):
-    """The A/B player's sound: the noisy or the denoised, each at the same loudness."""
-    if not ab or side not in ab:
-        return gr.skip()
-    return ab[side]
+def ab_choice(a: str | None, b: str | None, side: str):
+    """The A/B player's sound: the noisy (A) or the denoised (B), at one loudness."""
+    chosen = {AB[0]: a, AB[1]: b}.get(side)
+    return chosen if chosen else gr.skip()
 
 
 def build_denoise_tab() -> dict:
@@ -235,12 +235,17 @@ def build_denoise_tab() -> dict:
                             "at that loudness, so the louder cannot sound the better.",
                             elem_classes="limits")
                 figure = gr.Plot(label="Spectrograms (shared colour scale)")
-        ab = gr.State()
-        outputs = [noisy_out, clean_out, figure, report, removed_out, ab_out, ab]
+        # the two sides, hidden (not a gr.State: state makes every page hold a heartbeat
+        # stream, and a closed page then stopped its requests late)
+        side_a = gr.Audio(label="A: noisy, at the A/B loudness", type="filepath",
+                          visible=False)
+        side_b = gr.Audio(label="B: denoised, at the A/B loudness", type="filepath",
+                          visible=False)
+        outputs = [noisy_out, clean_out, figure, report, removed_out, ab_out, side_a, side_b]
         denoising = go.click(denoise, inputs=[audio, noise, snr, model, recon, strength, seed],
                              outputs=outputs, api_name="denoise", concurrency_id="torch")
         denoising.then(lambda: AB[0], outputs=[side], queue=False, api_visibility="private")
         cleared_on_error(denoising, outputs)
-        side.change(ab_choice, inputs=[ab, side], outputs=[ab_out], queue=False,
+        side.change(ab_choice, inputs=[side_a, side_b, side], outputs=[ab_out], queue=False,
                     api_visibility="private")
         return {"audio": audio, "noise": noise, "snr": snr, "model": model, "recon": recon}

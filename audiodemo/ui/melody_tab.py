@@ -11,6 +11,7 @@ chances of the next symbol at a step of the first variation. Three models
 
 from __future__ import annotations
 
+import re
 import time
 
 import gradio as gr
@@ -106,11 +107,23 @@ def _whole(value, name: str, lo: int, hi: int) -> int:
 
 @user_errors
 def chances(last: dict | None, step):
-    """The chances of the next symbol at `step` of the first variation's continuation."""
+    """The chances of the next symbol at `step` of the first variation's continuation.
+    `last` is what `generate` returned for it (through the API, anything: checked)."""
     if not last:
         return None
-    return chances_picture(last["model"], last["symbols"], last["seed_length"],
-                           last["time_signature"], last["pickup"], last["temperature"], step)
+    try:
+        model, symbols = str(last["model"]), [str(x) for x in last["symbols"]]
+        first, pickup = int(last["seed_length"]), int(last["pickup"])
+        signature, temperature = str(last["time_signature"]), float(last["temperature"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("Generate a melody first: its chances are drawn from it.") from None
+    shipped.model_named(model)
+    check_temperature(temperature)
+    if not 0 < first < len(symbols) <= 16 * MAX_BARS + 256 or not 0 <= pickup < 64:
+        raise ValueError("That is not a melody this tab wrote: generate one first.")
+    if not re.fullmatch(r"[1-9][0-9]?/(1|2|4|8|16)", signature):
+        raise ValueError(f"Not a time signature: {signature!r}")
+    return chances_picture(model, symbols, first, signature, pickup, temperature, step)
 
 
 @user_errors
@@ -253,7 +266,9 @@ def build_melody_tab() -> dict:
                 files = gr.File(label="MIDI, MusicXML and ABC", file_count="multiple",
                                 elem_id="melody-files")
                 symbols = gr.Textbox(label="Symbols", lines=3)
-        last = gr.State()
+        # what the chances picture needs of the last melody (hidden; not a gr.State, which
+        # makes every page hold a heartbeat stream)
+        last = gr.JSON(label="The last melody, for its chances", visible=False)
         for changed in (seed.change, typed_key.change, upload.change):
             changed(preview, inputs=[seed, typed, typed_key, upload], outputs=[seed_score],
                     api_visibility="private")
@@ -270,7 +285,9 @@ def build_melody_tab() -> dict:
                                       step, upload],
                               outputs=outputs, api_name="generate", concurrency_id="torch")
         cleared_on_error(generating, outputs)
-        step.release(chances, inputs=[last, step], outputs=[chances_plot], api_name="chances",
-                     concurrency_id="torch")
+        # the page's way to another step of the same melody; the API asks /generate with
+        # `step`, so this is no endpoint of its own
+        step.release(chances, inputs=[last, step], outputs=[chances_plot],
+                     api_visibility="private", concurrency_id="torch")
         return {"model": model, "seed": seed, "temperature": temperature, "bars": bars,
                 "variations": variations}
