@@ -17,6 +17,7 @@ import numpy as np
 PITCH_SECONDS = 20.0
 FMIN, FMAX = 65.41, 2093.0  # C2, C7
 HARMONICS = 12  # lines drawn for a harmonic series
+PITCH_CLASSES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")  # as shown
 SCALE = ("C4", "D4", "E4", "F4", "G4", "A4", "B4", "C5")  # a test scale (benchmarks.pitch)
 
 

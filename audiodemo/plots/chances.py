@@ -7,16 +7,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from audiodemo.melody.symbols import END, HOLD, REST, is_onset
+from audiodemo.pitch import PITCH_CLASSES
 
 SHOWN = 12  # the likeliest symbols shown
-_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
 
 
 def symbol_label(symbol: str) -> str:
     """"60" -> "C4", "_" -> "hold", "r" -> "rest", the end symbol -> "end"."""
     if is_onset(symbol):
         midi = int(symbol)
-        return f"{_NAMES[midi % 12]}{midi // 12 - 1}"
+        return f"{PITCH_CLASSES[midi % 12]}{midi // 12 - 1}"
     return {HOLD: "hold", REST: "rest", END: "end"}.get(symbol, symbol)
 
 

@@ -10,10 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from audiodemo.pitch import PitchTrack
+from audiodemo.pitch import PITCH_CLASSES, PitchTrack
 from audiodemo.view import SpectrogramView, pool
-
-PITCH_CLASSES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
 
 WIDE = (9, 3.2)
 MAX_WAVE_POINTS = 4000
