@@ -18,6 +18,8 @@ import torch
 from audiodemo.spectrogram import SpectrogramConfig, amplitude_to_db, magnitude, mel_frequencies
 
 SCALES = ("linear", "log", "mel", "cqt", "chroma")
+FRAME_SIZES = (128, 256, 512, 1024, 2048, 4096)  # the frame sizes the Spectrogram tab offers
+CMAPS = ("magma", "viridis", "inferno", "gray_r", "coolwarm")
 MAX_MELS = 128
 CQT_FMIN = 32.70  # C1
 # one line each on when a scale is the right one (shown under the picture)

@@ -22,12 +22,13 @@ from audiodemo.plots.interactive import spectrogram_plotly
 from audiodemo.plots.signal import Overlay, convergence_figure, spectrograms_figure, waveform_figure
 from audiodemo.spectrogram import WINDOWS, SpectrogramConfig
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
+from audiodemo.ui.live_view import build_live_view, settings_json
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
-from audiodemo.view import SCALE_USES, SCALES, resolution_text, spectrogram_view
+from audiodemo.view import CMAPS, SCALE_USES, SCALES, resolution_text, spectrogram_view
+from audiodemo.view import FRAME_SIZES as FRAME_SAMPLES
 
 # strings, as the API documents a dropdown's choices (its example code sends n_fft="512")
-FRAME_SIZES = ["128", "256", "512", "1024", "2048", "4096"]
-CMAPS = ["magma", "viridis", "inferno", "gray_r", "coolwarm"]
+FRAME_SIZES = [str(n) for n in FRAME_SAMPLES]
 REPORT_EVERY = 0.5  # seconds of work between progress reports (and chances to stop)
 EXAMPLES = ["piano_middle_c.wav", "digit_7_jackson.wav", "digit_7_jackson_noisy.wav", "chirp.wav"]
 
@@ -39,6 +40,14 @@ digit shows white noise as a flat haze), or upload or record your own.
 Then change the **frame size**: long frames resolve pitch but smear onsets, short ones the
 reverse. Try the **rectangular** window of the paper's eq. 9 on the chirp and watch energy
 leak across frequencies.
+"""
+
+LIVE_INTRO = """
+### Live: sing, whistle or play, and watch
+The same picture, drawn as the sound arrives, under the frame, hop, window, scale and
+colours chosen above: your browser cuts the microphone's sound into frames and draws one
+column per hop, and names the note it hears. Hum a steady note and watch its harmonics
+stack up; whistle a glide; then change the frame size and see the lines sharpen or blur.
 """
 
 PHASE_INTRO = """
@@ -177,7 +186,7 @@ def build_spectrogram_tab() -> dict:
                 scale = gr.Radio(list(SCALES), value="linear", label="Frequency scale")
                 in_db = gr.Checkbox(value=True, label="Level in dB")
                 db_range = gr.Slider(20, 120, value=80, step=5, label="dB range shown")
-                cmap = gr.Dropdown(CMAPS, value="magma", label="Colour map")
+                cmap = gr.Dropdown(list(CMAPS), value="magma", label="Colour map")
                 pitch = gr.Checkbox(False, label="Pitch track (pYIN) and note names",
                                     info=f"The first {PITCH_SECONDS:g} s; a few seconds' work.")
                 harmonics = gr.Number(0, label="Harmonic series of (Hz; 0: none)",
@@ -206,6 +215,11 @@ def build_spectrogram_tab() -> dict:
         # no triggers and no inputs: on each page load, fit the slider to the default frame
         gr.on(None, functools.partial(fit_hop, n_fft.value, hop.value), inputs=[], outputs=[hop],
               queue=False, api_visibility="private")
+        gr.Markdown(LIVE_INTRO)
+        shown = [audio, n_fft, hop, window, scale, in_db, db_range, cmap]
+        live = build_live_view(settings_json(*[c.value for c in shown]))
+        gr.on([c.change for c in shown], settings_json, inputs=shown, outputs=[live],
+              queue=False, api_visibility="private", trigger_mode="always_last")
         gr.Markdown(PHASE_INTRO)
         gr.Markdown(f"Griffin-Lim rebuilds at most {limits.PHASE_SECONDS:g} s, less where "
                     f"many iterations on a short hop would take more than ~10 s. "
@@ -232,4 +246,4 @@ def build_spectrogram_tab() -> dict:
         stop.click(None, cancels=[rebuilding], api_visibility="private")
         return {"audio": audio, "n_fft": n_fft, "hop": hop, "window": window, "scale": scale,
                 "pitch": pitch, "harmonics": harmonics, "compare": compare, "n_iter": n_iter,
-                "method": method}
+                "method": method, "live": live}

@@ -1,0 +1,336 @@
+// The live spectrogram (the `js_on_load` of `audiodemo/ui/live_view.py`).
+// In scope: `element` (the component), `props` (its value: the tab's settings as JSON),
+// `server.plan(settings)` (audiodemo.live.plan: window, rows, colours) and `watch`.
+// Samples reach an AudioWorklet tap, frames of n_fft are cut every hop, each frame's FFT
+// becomes one column of the picture; the note is YIN's (de Cheveigné and Kawahara 2002)
+// on the newest samples. `window.audiodemoLive` is the running state, for tests and the
+// curious: its `columns` record when each column's sound reached the page and was painted.
+const canvas = element.querySelector('canvas.live-canvas');
+const paint = canvas.getContext('2d');
+const axis = element.querySelector('.live-axis');
+const noteOut = element.querySelector('.live-note');
+const statsOut = element.querySelector('.live-stats');
+const measuredOut = element.querySelector('.live-measured');
+const WIDTH = canvas.width;
+const TAP = `class Tap extends AudioWorkletProcessor {
+  constructor() { super(); this.block = new Float32Array(256); this.n = 0; }
+  process(inputs) {
+    const ch = inputs[0] && inputs[0][0];
+    if (!ch) return true;
+    for (let i = 0; i < ch.length; i++) {
+      this.block[this.n++] = ch[i];
+      if (this.n === this.block.length) {
+        this.port.postMessage({samples: this.block, end: currentFrame + i + 1});
+        this.block = new Float32Array(256); this.n = 0;
+      }
+    }
+    return true;
+  }
+}
+registerProcessor('audiodemo-tap', Tap);`;
+
+const live = window.audiodemoLive = {
+  ctx: null, input: null, plan: null, source: null, stream: null, media: null,
+  columns: [], latencyMs: NaN, trackLatencyMs: NaN, fps: 0, note: '', hz: NaN,
+  kind: '', error: '',
+};
+let samples = new Float32Array(0), first = 0;  // samples[0] is context frame `first`
+let next = 0;  // the context frame where the next analysis frame starts
+let arrivals = [];  // [last frame of a block, performance.now() when it arrived]
+let queued = [], drawnLast = [], frames = [], fft = null, peak = 1e-9;
+let pitchAt = -Infinity, column0 = 0;
+const PITCH_EVERY_MS = 50;
+const KEPT = 3000;  // columns remembered (for `measure`): 10 s at a hop of 16 ms
+let run = 0;  // which start() the drawing loop belongs to: a restart ends the old loop
+
+function fftTables(n) {
+  const rev = new Uint32Array(n), bits = Math.log2(n);
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    rev[i] = r;
+  }
+  const cos = new Float64Array(n / 2), sin = new Float64Array(n / 2);
+  for (let i = 0; i < n / 2; i++) { cos[i] = Math.cos(2 * Math.PI * i / n); sin[i] = -Math.sin(2 * Math.PI * i / n); }
+  return {n, rev, cos, sin, re: new Float64Array(n), im: new Float64Array(n)};
+}
+
+function magnitudes(frame) {  // |FFT| of the windowed frame, bins 0..n/2
+  const {n, rev, cos, sin, re, im} = fft, w = live.plan.window;
+  for (let i = 0; i < n; i++) { re[rev[i]] = frame[i] * w[i]; im[rev[i]] = 0; }
+  for (let size = 2; size <= n; size *= 2) {
+    const half = size / 2, step = n / size;
+    for (let s = 0; s < n; s += size) {
+      for (let j = 0; j < half; j++) {
+        const a = s + j, b = a + half, c = cos[j * step], d = sin[j * step];
+        const tr = re[b] * c - im[b] * d, ti = re[b] * d + im[b] * c;
+        re[b] = re[a] - tr; im[b] = im[a] - ti; re[a] += tr; im[a] += ti;
+      }
+    }
+  }
+  const mag = new Float64Array(n / 2 + 1);
+  for (let k = 0; k <= n / 2; k++) mag[k] = Math.hypot(re[k], im[k]);
+  return mag;
+}
+
+function column(mag) {  // the rows drawn, as colour indices 0..255
+  const p = live.plan;
+  let values = mag;
+  if (p.rows) {
+    values = new Float64Array(p.n_rows);
+    p.rows.forEach((row, r) => {
+      let sum = 0;
+      for (let j = 1; j < row.length; j++) {
+        const m = mag[row[0] + j - 1];
+        sum += row[j] * (p.power_rows ? m * m : m);
+      }
+      values[r] = p.power_rows ? Math.sqrt(sum) : sum;
+    });
+  }
+  const out = new Uint8ClampedArray(values.length);
+  const top = Math.max(...values);
+  peak = Math.max(peak * 0.999, top);
+  for (let r = 0; r < values.length; r++) {
+    let x;
+    if (p.per_frame_max) x = values[r] * values[r] / Math.max(top * top, 1e-20);
+    else if (p.in_db) x = (20 * Math.log10(Math.max(values[r] / p.full_scale, 1e-12)) + p.db_range) / p.db_range;
+    else x = values[r] / peak;
+    out[r] = Math.round(255 * Math.min(1, Math.max(0, x)));
+  }
+  return out;
+}
+
+function yin(x, rate) {  // the fundamental of x in Hz, or NaN where it is not periodic
+  const [fmin, fmax] = live.plan.pitch_range;
+  const maxLag = Math.min(Math.floor(rate / fmin), Math.floor(x.length / 2));
+  const minLag = Math.max(2, Math.floor(rate / fmax)), width = x.length - maxLag;
+  let energy = 0;
+  for (let i = 0; i < x.length; i++) energy += x[i] * x[i];
+  if (20 * Math.log10(Math.sqrt(energy / x.length) + 1e-12) < -55) return NaN;  // silence
+  const d = new Float64Array(maxLag + 1);
+  let running = 0;
+  for (let lag = 1; lag <= maxLag; lag++) {
+    let sum = 0;
+    for (let i = 0; i < width; i++) { const e = x[i] - x[i + lag]; sum += e * e; }
+    running += sum;
+    d[lag] = running > 0 ? sum * lag / running : 1;  // cumulative mean normalised
+  }
+  for (let lag = minLag; lag < maxLag; lag++) {
+    if (d[lag] < 0.15 && d[lag] <= d[lag + 1]) {
+      const a = d[lag - 1], b = d[lag], c = d[lag + 1];  // parabolic refinement
+      const shift = (a - c) / (2 * (a - 2 * b + c) || 1);
+      return rate / (lag + shift);
+    }
+  }
+  return NaN;
+}
+
+function noteName(hz) {
+  const midi = 69 + 12 * Math.log2(hz / 440), near = Math.round(midi);
+  const cents = Math.round(100 * (midi - near));
+  const name = live.plan.note_names[((near % 12) + 12) % 12] + (Math.floor(near / 12) - 1);
+  return `${name} · ${hz.toFixed(hz < 100 ? 1 : 0)} Hz (${cents >= 0 ? '+' : ''}${cents} cents)`;
+}
+
+function take(data) {  // a block from the tap: cut every frame it completes
+  const start = data.end - data.samples.length;
+  if (samples.length === 0) { first = start; next = start; }
+  const joined = new Float32Array(samples.length + data.samples.length);
+  joined.set(samples); joined.set(data.samples, samples.length);
+  samples = joined;
+  const now = performance.now();
+  arrivals.push([data.end, now]);
+  if (!live.plan || !fft) {  // no plan yet: keep the newest second only
+    const excess = samples.length - live.ctx.sampleRate;
+    if (excess > 0) { samples = samples.slice(excess); first += excess; next = first; }
+    return;
+  }
+  const n = live.plan.n_fft, hop = live.plan.hop;
+  while (next + n <= first + samples.length) {
+    const frame = samples.subarray(next - first, next - first + n);
+    const end = next + n, arrived = (arrivals.find(([e]) => e >= end) || [0, now])[1];
+    queued.push({values: column(magnitudes(frame)), centre: (next + n / 2) / live.ctx.sampleRate,
+                 arrived, reached: arrived - (n / 2) / live.ctx.sampleRate * 1000});
+    next += hop;
+  }
+  const keep = Math.max(n, Math.ceil(live.ctx.sampleRate / live.plan.pitch_range[0]) * 2);
+  const drop = Math.min(next - first, samples.length - keep);
+  if (drop > 0) { samples = samples.slice(drop); first += drop; }
+  arrivals = arrivals.filter(([e]) => e >= first);
+}
+
+function rowOf(hz) {  // the row nearest a frequency
+  const f = live.plan.freqs;
+  let best = 0;
+  for (let r = 1; r < f.length; r++) if (Math.abs(f[r] - hz) < Math.abs(f[best] - hz)) best = r;
+  return best;
+}
+
+function draw(time, mine) {
+  if (!live.ctx || mine !== run) return;
+  for (const c of drawnLast) { c.painted = time; live.columns.push(c); }  // on screen now
+  if (live.columns.length > KEPT) live.columns.splice(0, live.columns.length - KEPT);
+  drawnLast = [];
+  const p = live.plan;
+  if (p && queued.length) {
+    const fresh = queued.splice(0, queued.length).slice(-WIDTH);
+    const k = fresh.length, h = canvas.height;
+    paint.drawImage(canvas, -k, 0);
+    const image = paint.createImageData(k, h);
+    if (time - pitchAt >= PITCH_EVERY_MS) {  // the note, 20 times a second
+      pitchAt = time;
+      const span = 2 * Math.ceil(live.ctx.sampleRate / p.pitch_range[0]);
+      live.hz = yin(samples.subarray(Math.max(0, samples.length - span)), live.ctx.sampleRate);
+    }
+    const mark = isFinite(live.hz) && p.scale !== 'chroma' ? h - 1 - rowOf(live.hz) : -1;
+    fresh.forEach((c, x) => {
+      for (let r = 0; r < h; r++) {
+        const i = 4 * ((h - 1 - r) * k + x), v = c.values[r] * 3;
+        image.data[i] = p.lut[v]; image.data[i + 1] = p.lut[v + 1]; image.data[i + 2] = p.lut[v + 2];
+        image.data[i + 3] = 255;
+      }
+      if (mark >= 0 && (column0 + x) % 4 < 2) {  // the pitch, dashed, over its row
+        const i = 4 * (mark * k + x);
+        image.data[i] = 0; image.data[i + 1] = 255; image.data[i + 2] = 255;
+      }
+    });
+    paint.putImageData(image, WIDTH - k, 0);
+    column0 += k;
+    drawnLast = fresh;
+    frames.push(time);
+    live.note = isFinite(live.hz) ? noteName(live.hz) : '';
+    noteOut.textContent = live.note || '—';
+  }
+  frames = frames.filter((t) => t > time - 1000);
+  live.fps = frames.length;
+  const recentCols = live.columns.slice(-50);
+  if (recentCols.length) {
+    const lat = recentCols.map((c) => c.painted - c.reached).sort((a, b) => a - b);
+    live.latencyMs = lat[Math.floor(lat.length / 2)];
+    const track = isFinite(live.trackLatencyMs) ? ` (+ ${live.trackLatencyMs.toFixed(0)} ms the device reports)` : '';
+    statsOut.textContent = `${live.fps} pictures a second · about ${live.latencyMs.toFixed(0)} ms from sound to screen${track}`;
+  }
+  requestAnimationFrame((t) => draw(t, mine));
+}
+
+function drawAxis() {
+  const p = live.plan;
+  canvas.height = p.n_rows;
+  paint.fillStyle = 'black'; paint.fillRect(0, 0, WIDTH, canvas.height);
+  let last = -Infinity;  // ticks closer than 7 % of the height would overlap: every other
+  const ticks = p.ticks.filter(([row]) => {
+    if ((row - last) / p.n_rows < 0.07) return false;
+    last = row; return true;
+  });
+  axis.replaceChildren(...ticks.map(([row, label]) => {
+    const tick = document.createElement('span');
+    tick.textContent = label;
+    tick.style.bottom = `${100 * (row + 0.5) / p.n_rows}%`;
+    return tick;
+  }));
+}
+
+async function replan() {
+  if (!live.ctx) return;
+  const settings = JSON.parse(props.value || '{}');
+  settings.sample_rate = live.ctx.sampleRate;
+  try {
+    live.plan = await server.plan(settings);
+  } catch (err) {
+    live.error = String(err); statsOut.textContent = `The live view cannot use these settings: ${err}`;
+    return;
+  }
+  fft = fftTables(live.plan.n_fft);
+  samples = new Float32Array(0); queued = []; peak = 1e-9;
+  drawAxis();
+}
+
+function stop() {
+  if (live.stream) live.stream.getTracks().forEach((t) => t.stop());
+  if (live.media) live.media.pause();
+  if (live.ctx) live.ctx.close();
+  Object.assign(live, {ctx: null, input: null, stream: null, media: null, source: null, kind: ''});
+  samples = new Float32Array(0); queued = []; drawnLast = []; arrivals = [];
+  noteOut.textContent = '—';
+}
+
+async function start(kind) {
+  stop();
+  live.error = '';
+  const settings = JSON.parse(props.value || '{}');
+  if (kind === 'file' && !settings.sound) { statsOut.textContent = 'Pick or upload a sound above first.'; return; }
+  try {
+    const ctx = new AudioContext({latencyHint: 'interactive'});
+    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([TAP], {type: 'text/javascript'})));
+    const input = ctx.createGain(), tap = new AudioWorkletNode(ctx, 'audiodemo-tap');
+    const mute = ctx.createGain();
+    mute.gain.value = 0;
+    input.connect(tap); tap.connect(mute); mute.connect(ctx.destination);  // pulled, unheard
+    tap.port.onmessage = (event) => take(event.data);
+    Object.assign(live, {ctx, input, kind, columns: []});
+    await replan();
+    if (kind === 'mic') {
+      live.stream = await navigator.mediaDevices.getUserMedia(
+        {audio: {echoCancellation: false, noiseSuppression: false, autoGainControl: false}});
+      live.source = ctx.createMediaStreamSource(live.stream);
+      const reported = live.stream.getAudioTracks()[0].getSettings().latency;
+      live.trackLatencyMs = reported === undefined ? NaN : 1000 * reported;
+    } else {
+      live.media = new Audio(settings.sound);
+      live.source = ctx.createMediaElementSource(live.media);
+      live.source.connect(ctx.destination);  // heard, too
+      live.media.addEventListener('ended', () => { statsOut.textContent += ' · the sound ended'; });
+      await live.media.play();
+    }
+    live.source.connect(input);
+    await ctx.resume();
+    const mine = ++run;
+    requestAnimationFrame((t) => draw(t, mine));
+  } catch (err) {
+    stop();
+    live.error = String(err);
+    statsOut.textContent = kind === 'mic'
+      ? `No microphone: ${err.message || err} (a browser allows it only on https or localhost).`
+      : `The sound cannot play: ${err.message || err}`;
+  }
+}
+
+async function measure() {
+  // Five 2 kHz beeps, 0.1 s each, into the picture (not the speakers) at known times of the
+  // audio clock; the delay of each is from its start to the first column painted with it.
+  if (!live.ctx || !live.plan) { measuredOut.textContent = 'Start listening first.'; return null; }
+  const ctx = live.ctx, p = live.plan, hz = Math.min(2000, 0.4 * ctx.sampleRate);
+  const row = p.scale === 'chroma' ? Math.round(69 + 12 * Math.log2(hz / 440)) % 12 : rowOf(hz);
+  const gain = ctx.createGain(), beep = ctx.createOscillator();
+  gain.gain.value = 0;
+  beep.frequency.value = hz;
+  beep.connect(gain); gain.connect(live.input); beep.start();
+  const baseline = live.columns.slice(-20).map((c) => c.values[row]).sort((a, b) => a - b)[10] || 0;
+  const onsets = [], now = performance.now(), clock = ctx.currentTime;
+  for (let i = 0; i < 5; i++) {
+    const at = clock + 0.3 + 0.4 * i;
+    gain.gain.setValueAtTime(0.5, at); gain.gain.setValueAtTime(0, at + 0.1);
+    onsets.push(now + 1000 * (at - clock));
+  }
+  measuredOut.textContent = 'Measuring: five short beeps into the picture...';
+  await new Promise((done) => setTimeout(done, 2600));
+  beep.stop(); beep.disconnect();
+  const delays = onsets.map((onset) => {
+    const seen = live.columns.find((c) => c.painted > onset && c.values[row] > baseline + 40);
+    return seen ? seen.painted - onset : NaN;
+  });
+  const found = delays.filter(isFinite).sort((a, b) => a - b);
+  live.measured = {delays, median: found[Math.floor(found.length / 2)], max: found[found.length - 1],
+                   row, frequency: hz};
+  measuredOut.textContent = found.length
+    ? `Measured: ${found.length} of 5 beeps seen, ${live.measured.median.toFixed(0)} ms (median; at most ${live.measured.max.toFixed(0)} ms) from a sound entering the page to its column on screen.`
+    : 'Measured: no beep was seen (is the picture drawing?).';
+  return live.measured;
+}
+live.measure = measure;
+
+element.querySelector('button.live-measure').addEventListener('click', measure);
+element.querySelector('button.live-mic').addEventListener('click', () => start('mic'));
+element.querySelector('button.live-file').addEventListener('click', () => start('file'));
+element.querySelector('button.live-stop').addEventListener('click', stop);
+watch('value', replan);
