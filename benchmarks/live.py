@@ -1,0 +1,156 @@
+"""The live spectrogram with a class listening at once: pictures a second, delay, failures.
+
+    python -m benchmarks.live [--clients 1 10 30] [--seconds 10]
+
+Starts `python app.py` on a free port, then for each count of clients opens that many pages
+at once in one headless chromium (each page its own browser context, as a student's own
+browser), whose fake microphone plays a steady A4 (440 Hz). Every page presses "Listen to
+the microphone" and listens until every page is, then `--seconds` more, changing the
+frequency scale halfway (a new plan from the server, as a student changing a setting);
+then each presses "Measure the delay" (five beeps into its picture; the time from each to
+its column on screen).
+
+Per count it prints one row for BENCHMARKS.md: pictures a second (median and lowest page),
+the measured delay (median of the pages' medians, and the largest single beep), pages that
+named the note A4, failed requests (HTTP status 400 or more, page errors, plans refused) and
+the server's CPU time per second of audio listened, read from `/proc/PID/stat` over those
+`--seconds` (after one page, not counted, has warmed the server). Every page runs on this
+machine's two cores beside the server, so pictures a second measure the clients' shared CPU
+more than the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from playwright.async_api import async_playwright
+
+from benchmarks.load import free_port, start_app
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        "--disable-renderer-backgrounding", "--disable-background-timer-throttling"]
+STATE = """() => { const l = window.audiodemoLive; return {fps: l.fps, note: l.note,
+  error: l.error, scale: l.plan && l.plan.scale, measured: l.measured || null}; }"""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Class:
+    """The pages' common clock: all listening, then a change of scale, then the measure."""
+
+    def __init__(self, clients: int):
+        self.clients, self.listening = clients, 0
+        self.all_listening, self.change, self.measure = (asyncio.Event() for _ in range(3))
+
+    def one_more(self) -> None:
+        self.listening += 1
+        if self.listening == self.clients:
+            self.all_listening.set()
+
+
+async def student(browser, url: str, lesson: Class, failures: list) -> dict:
+    context = await browser.new_context(permissions=["microphone"])
+    page = await context.new_page()
+    page.on("pageerror", lambda err: failures.append(f"page error: {err}"))
+    page.on("response", lambda r: failures.append(f"HTTP {r.status} {r.url}")
+            if r.status >= 400 else None)
+    await page.goto(url, timeout=300_000)
+    await page.get_by_role("button", name="Listen to the microphone").click(timeout=300_000)
+    await page.wait_for_function("() => window.audiodemoLive && window.audiodemoLive.fps > 0",
+                                 timeout=300_000)
+    lesson.one_more()
+    await lesson.change.wait()
+    await page.get_by_role("radio", name="mel").click()
+    await page.wait_for_function("() => window.audiodemoLive.plan.scale === 'mel'",
+                                 timeout=120_000)
+    await lesson.measure.wait()
+    listening = await page.evaluate(STATE)
+    await page.get_by_role("button", name="Measure the delay").click()
+    await page.wait_for_function("() => window.audiodemoLive.measured", timeout=120_000)
+    state = await page.evaluate(STATE)
+    if state["error"]:
+        failures.append(f"plan refused: {state['error']}")
+    await context.close()
+    return {**state, "fps": listening["fps"], "note": listening["note"]}
+
+
+async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int,
+                    idle: float = 0.0) -> str:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=[
+            *ARGS, f"--use-file-for-fake-audio-capture={tone}"])
+        failures: list[str] = []
+        lesson = Class(clients)
+        pages = asyncio.gather(*[student(browser, url, lesson, failures)
+                                 for _ in range(clients)])
+        await lesson.all_listening.wait()
+        cpu0 = cpu_seconds(pid)
+        await asyncio.sleep(seconds / 2)
+        lesson.change.set()  # every page asks for a new plan
+        await asyncio.sleep(seconds / 2)
+        cpu = cpu_seconds(pid) - cpu0
+        lesson.measure.set()
+        pages = await pages
+        await browser.close()
+    fps = [page["fps"] for page in pages]
+    medians = [page["measured"]["median"] for page in pages
+               if page["measured"] and page["measured"]["median"] is not None]
+    largest = max((d for page in pages if page["measured"]
+                   for d in page["measured"]["delays"] if d is not None), default=float("nan"))
+    named = sum(page["note"].startswith("A4") for page in pages)
+    for failure in sorted(set(failures))[:5]:
+        print(f"<!-- {failure} -->")
+    delay = f"{statistics.median(medians):.0f} ms / {largest:.0f} ms" if medians else "none seen"
+    return (f"| {clients} | {statistics.median(fps):.0f} / {min(fps)} | {delay} | "
+            f"{named} of {clients} | {len(failures)} | "
+            f"{1000 * (cpu - idle * seconds) / (clients * seconds):.1f} ms |")
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, nargs="+", default=[1, 10, 30])
+    p.add_argument("--seconds", type=float, default=10.0)
+    args = p.parse_args(argv)
+    folder = Path(tempfile.mkdtemp())
+    tone = folder / "a4.wav"
+    t = np.arange(4 * 48000) / 48000
+    sf.write(tone, 0.3 * np.sin(2 * np.pi * 440 * t), 48000, subtype="PCM_16")
+    port = free_port()
+    server = start_app(port)
+    try:
+        asyncio.run(one_class(f"http://127.0.0.1:{port}/", 1, 2.0, tone, server.pid))  # warm
+        cpu0 = cpu_seconds(server.pid)
+        time.sleep(10)
+        idle = (cpu_seconds(server.pid) - cpu0) / 10
+        print(f"The server idle, no page open: {1000 * idle:.0f} ms of CPU a second (Gradio's "
+              f"own loops); the last column is the CPU above that.\n")
+        print("| pages at once | pictures a second (median / lowest page) | delay, sound to "
+              "screen (median / largest) | named A4 | failed requests | server CPU per "
+              "second of audio (above idle) |")
+        print("|---|---|---|---|---|---|")
+        for clients in args.clients:
+            print(asyncio.run(one_class(f"http://127.0.0.1:{port}/", clients, args.seconds,
+                                        tone, server.pid, idle)), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
