@@ -26,6 +26,7 @@ import asyncio
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -63,7 +64,19 @@ class Class:
             self.all_listening.set()
 
 
-async def student(browser, url: str, lesson: Class, failures: list) -> dict:
+async def student(browser, url: str, lesson: Class, failures: list) -> dict | None:
+    """One page through the class; None (and the reason among the failures) if it broke."""
+    counted = []
+    try:
+        return await _student(browser, url, lesson, failures, counted)
+    except Exception as err:  # a page that broke must not hold up the others
+        failures.append(f"page failed: {str(err).splitlines()[0]}")
+        if not counted:
+            lesson.one_more()
+        return None
+
+
+async def _student(browser, url: str, lesson: Class, failures: list, counted: list) -> dict:
     context = await browser.new_context(permissions=["microphone"])
     page = await context.new_page()
     page.on("pageerror", lambda err: failures.append(f"page error: {err}"))
@@ -73,7 +86,9 @@ async def student(browser, url: str, lesson: Class, failures: list) -> dict:
     await page.get_by_role("button", name="Listen to the microphone").click(timeout=300_000)
     await page.wait_for_function("() => window.audiodemoLive && window.audiodemoLive.fps > 0",
                                  timeout=300_000)
+    counted.append(True)
     lesson.one_more()
+    print(f"{lesson.listening} of {lesson.clients} listening", file=sys.stderr, flush=True)
     await lesson.change.wait()
     await page.get_by_role("radio", name="mel").click()
     await page.wait_for_function("() => window.audiodemoLive.plan.scale === 'mel'",
@@ -105,8 +120,10 @@ async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int
         await asyncio.sleep(seconds / 2)
         cpu = cpu_seconds(pid) - cpu0
         lesson.measure.set()
-        pages = await pages
+        pages = [page for page in await pages if page]
         await browser.close()
+    if not pages:
+        return f"| {clients} | every page failed | | | {len(failures)} | |"
     fps = [page["fps"] for page in pages]
     medians = [page["measured"]["median"] for page in pages
                if page["measured"] and page["measured"]["median"] is not None]

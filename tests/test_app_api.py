@@ -70,6 +70,8 @@ def test_api_answers_spectrogram(app_url):
         api_name="/spectrogram",
     )
     assert all(plot is not None for plot in (wave_plot, spec_plot, live_plot))
+    assert wave_plot["image"].startswith("data:image/png;base64,")
+    assert len(spec_plot["axes"]) == 1 and spec_plot["sounds"][0][0] == "Play"
     assert "Δf = 21.5 Hz" in text
 
 

@@ -33,7 +33,8 @@ DEFAULT = LABELS[systems.DEFAULT]
 
 @pytest.mark.parametrize("model", list(CHOICES))
 def test_denoise_returns_players_figure_and_scores(model):
-    noisy, clean, figure, report, *_ = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
+    noisy, clean, picture, report, *_ = denoise(SPEECH, "white", 5, model, "Noisy phase", 1.0)
+    figure = picture.figure
     (rate_a, a), (rate_b, b) = played(noisy), played(clean)
     assert (Path(noisy).name, Path(clean).name) == ("noisy.wav", "denoised.wav")  # downloads
     # an 8 kHz recording is mixed at MIX_RATE, and both players are at that rate, whatever
@@ -44,6 +45,9 @@ def test_denoise_returns_players_figure_and_scores(model):
     assert f"You hear {MIX_RATE} Hz, mono" in report
     assert a.dtype == b.dtype == np.int16 and a.ndim == b.ndim == 1
     assert isinstance(figure, Figure) and len(figure.axes) == 4  # clean, noisy, denoised, bar
+    # the picture plays what it shows, a playhead over each of its three spectrograms
+    assert [label for label, _ in picture.sounds] == ["noisy", "denoised", "removed"]
+    assert picture.sounds[0][1] == noisy and picture.time_axes == [0, 1, 2]
     assert "| noisy input |" in report and "| denoised |" in report
     assert f"| scored at {WIDE_RATE // 1000} kHz | SI-SDR (dB) | PESQ-WB | STOI |" in report
 
@@ -88,9 +92,9 @@ def test_a_mix_louder_than_full_scale_is_turned_down_not_clipped(tmp_path):
 
 
 def test_without_added_noise_only_the_scores_that_need_no_reference_are_given():
-    _, _, figure, report, *_ = denoise(example("digit_7_jackson_noisy.wav"), NO_NOISE, 5,
+    _, _, picture, report, *_ = denoise(example("digit_7_jackson_noisy.wav"), NO_NOISE, 5,
                                    DEFAULT, "Noisy phase", 1.0)
-    assert "no SI-SDR, PESQ or STOI" in report and len(figure.axes) == 3
+    assert "no SI-SDR, PESQ or STOI" in report and len(picture.figure.axes) == 3
     if dnsmos.available():  # a user's own recording gets a listening score all the same
         rows = re.findall(r"\| (noisy input|denoised) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|",
                           report)
@@ -176,7 +180,9 @@ def no_dnsmos(monkeypatch):
 def test_a_48_khz_stereo_recording_comes_back_48_khz_stereo(name, noise, tmp_path, no_dnsmos):
     model = label_of(name)
     path, wave = stereo_48k(tmp_path)
-    noisy, denoised, figure, report, *_ = denoise(path, noise, 15, model, "Noisy phase", 1.0, 0)
+    noisy, denoised, picture, report, *_ = denoise(path, noise, 15, model, "Noisy phase", 1.0,
+                                                   0)
+    figure = picture.figure
     for player in (noisy, denoised):
         rate, samples = played(player)
         assert rate == 48000 and samples.shape == wave.shape  # 2 channels, the same length
@@ -206,7 +212,7 @@ def test_an_8_khz_mono_recording_without_added_noise_comes_back_8_khz_mono(name,
 def test_what_was_removed_is_heard_and_a_b_plays_both_at_one_loudness():
     """Issue 17: the noise the model took away, and noisy against denoised at equal
     loudness, so the quieter cannot sound the cleaner."""
-    noisy, denoised, figure, _, removed, ab_now, a, b = denoise(SPEECH, "white", 0, DEFAULT,
+    noisy, denoised, picture, _, removed, ab_now, a, b = denoise(SPEECH, "white", 0, DEFAULT,
                                                                 "Noisy phase", 1.0)
     ab = {"A: noisy": a, "B: denoised": b}
     rate, n = played(noisy)
@@ -219,6 +225,6 @@ def test_what_was_removed_is_heard_and_a_b_plays_both_at_one_loudness():
     assert abs(levels[0] - levels[1]) < 0.5  # equal loudness
     shared = [active_level_db(x / 32768, rate) for x in (n, d)]
     assert abs(shared[0] - shared[1]) > 1  # where the shared players differ
-    legends = [t.get_text() for ax in figure.axes if ax.get_legend()
+    legends = [t.get_text() for ax in picture.figure.axes if ax.get_legend()
                for t in ax.get_legend().get_texts()]
     assert "the model's band ends (8 kHz)" in legends  # 16 kHz model, 22.05 kHz mix

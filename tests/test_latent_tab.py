@@ -46,7 +46,9 @@ def test_bad_picture_requests_are_messages(args, message):
 
 @pytest.mark.parametrize("model", ["AE", "VAE"])
 def test_a_recording_plays_with_its_reconstruction(model):
-    original, decoded, figure, caption = decode_point(model, 0, 0, FILE)
+    original, decoded, picture, caption = decode_point(model, 0, 0, FILE)
+    figure = picture.figure
+    assert picture.sounds == [("recording", original), ("decoded", decoded)]
     (rate_a, a), (rate_b, b) = played(original), played(decoded)
     assert rate_a == rate_b == 8000 and a.dtype == b.dtype == np.int16
     assert len(b) == 6144 and np.abs(b).max() > 0  # the 0.768 s the model sees
@@ -61,7 +63,8 @@ def test_a_loud_decode_plays_below_full_scale(monkeypatch):
 
 
 def test_an_empty_place_decodes_to_sound_and_names_the_nearest_recording():
-    original, decoded, figure, caption = decode_point("VAE", 0.3, -0.2, "")
+    original, decoded, picture, caption = decode_point("VAE", 0.3, -0.2, "")
+    figure = picture.figure
     _, samples = played(decoded)
     assert original is None and samples.dtype == np.int16 and len(samples) == 6144
     assert "No recording at z = (0.30, -0.20)" in caption and "Nearest recording" in caption

@@ -91,3 +91,4 @@ def test_playing_the_tabs_sound_draws_it_live(tone_page: Page, app_url):
                                 timeout=TIMEOUT)
     expect(tone_page.locator("#live-spectrogram .live-note")).to_contain_text("C4",
                                                                              timeout=TIMEOUT)
+

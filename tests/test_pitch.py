@@ -64,8 +64,9 @@ def test_constant_q_and_chroma_put_a_tone_where_its_note_is():
 def test_the_tab_overlays_pitch_and_harmonics_and_sets_two_frame_sizes_side_by_side(tmp_path):
     path = tmp_path / "c4.wav"
     save_wav(path, harmonic_tone(261.63, 1.5, RATE), RATE)
-    _, figure, _, text = analyse(str(path), "512", 256, "hann", "log", True, 80, "magma",
-                                 pitch=True, harmonics_hz=261.63, compare="4096")
+    _, picture, _, text = analyse(str(path), "512", 256, "hann", "log", True, 80, "magma",
+                                  pitch=True, harmonics_hz=261.63, compare="4096")
+    figure = picture.figure
     spectrograms = [ax for ax in figure.axes if ax.get_xlabel() == "time (s)"]
     assert len(spectrograms) == 2  # frame 512 beside frame 4096
     assert "frame 512" in spectrograms[0].get_title()

@@ -17,20 +17,22 @@ WIDE = (9, 3.2)
 MAX_WAVE_POINTS = 4000
 
 
-def waveform_figure(wave: np.ndarray, sample_rate: int, title: str = "") -> Figure:
-    """Amplitude against time; long waves are drawn as their min/max envelope."""
+def waveform_figure(wave: np.ndarray, sample_rate: int, title: str = "",
+                    offset: float = 0.0) -> Figure:
+    """Amplitude against time (from `offset` seconds: an excerpt at its place in the sound);
+    long waves are drawn as their min/max envelope."""
     fig = Figure(figsize=(9, 2.2), layout="constrained")
     ax = fig.add_subplot()
     step = max(1, len(wave) // MAX_WAVE_POINTS)
     if step > 1:
         n = len(wave) // step * step
         blocks = wave[:n].reshape(-1, step)  # (points, step)
-        t = np.arange(blocks.shape[0]) * step / sample_rate
+        t = offset + np.arange(blocks.shape[0]) * step / sample_rate
         ax.fill_between(t, blocks.min(axis=1), blocks.max(axis=1), color="C0", linewidth=0)
     else:
-        ax.plot(np.arange(len(wave)) / sample_rate, wave, color="C0", linewidth=0.8)
+        ax.plot(offset + np.arange(len(wave)) / sample_rate, wave, color="C0", linewidth=0.8)
     ax.set(xlabel="time (s)", ylabel="amplitude", title=title, ylim=(-1.05, 1.05))
-    ax.set_xlim(0, len(wave) / sample_rate)
+    ax.set_xlim(offset, offset + len(wave) / sample_rate)
     ax.grid(alpha=0.3)
     return fig
 

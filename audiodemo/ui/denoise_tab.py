@@ -34,6 +34,7 @@ from audiodemo.ui.common import (
     user_errors,
 )
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
+from audiodemo.ui.sound_picture import Picture, SoundPicture
 from audiodemo.view import shared_db_views
 
 LABELS = {  # denoiser name -> shown label; the reference only where its package is installed
@@ -186,7 +187,9 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
     ab = {side: player(x, work, f"{side}.wav", folder)  # each alone at the app's loudness
           for side, x in ((AB[0], wave), (AB[1], out))}
     SPEED[key] = (time.perf_counter() - start) / duration
-    return (noisy_player, denoised_player, figure, report, removed_player, ab[AB[0]],
+    picture = Picture(figure, [("noisy", noisy_player), ("denoised", denoised_player),
+                               ("removed", removed_player)], time_axes=list(range(len(waves))))
+    return (noisy_player, denoised_player, picture, report, removed_player, ab[AB[0]],
             ab[AB[0]], ab[AB[1]])
 
 
@@ -234,7 +237,8 @@ def build_denoise_tab() -> dict:
                 gr.Markdown(LOUDNESS_NOTE + " The A/B player is the exception: each side alone "
                             "at that loudness, so the louder cannot sound the better.",
                             elem_classes="limits")
-                figure = gr.Plot(label="Spectrograms (shared colour scale)")
+                figure = SoundPicture(label="Spectrograms (shared colour scale)",
+                                      elem_id="denoise-picture")
         # the two sides, hidden (not a gr.State: state makes every page hold a heartbeat
         # stream, and a closed page then stopped its requests late)
         side_a = gr.Audio(label="A: noisy, at the A/B loudness", type="filepath",

@@ -16,6 +16,7 @@ from audiodemo.latent.explore import ALL, CHOICES, COLOURS, GRID_N, SPLITS, TWO_
 from audiodemo.plots.scatter_svg import CLICK_JS, WALK_JS
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, player, players
+from audiodemo.ui.sound_picture import Picture, SoundPicture
 
 INTRO = """
 An autoencoder squeezes each spoken digit's spectrogram through a **bottleneck of two
@@ -43,7 +44,9 @@ def decode_point(model: str, x, y, file: str | None = None):
     decoded = explore.decode_point(model, x, y, file)
     paths = players(decoded.sounds)  # one gain for the recording and its decode
     original, sound = (None, *paths) if len(paths) == 1 else paths
-    return original, sound, decoded.figure, decoded.caption
+    heard = [("recording", original)] if original else []
+    picture = Picture(decoded.figure, [*heard, ("decoded", sound)])
+    return original, sound, picture, decoded.caption
 
 
 def click(model: str, evt: gr.SelectData):
@@ -108,7 +111,8 @@ def build_latent_tab() -> dict:
             original = gr.Audio(label="Recording", interactive=False, elem_id="latent-original")
             decoded = gr.Audio(label="Decoded", interactive=False, elem_id="latent-decoded")
         with gr.Row():
-            figure = gr.Plot(label="Spectrograms", show_label=False)
+            figure = SoundPicture(label="Spectrograms", show_label=False,
+                                  elem_id="latent-picture")
             caption = gr.Markdown(elem_id="latent-caption", label="Caption", show_label=False)
         gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
         with gr.Accordion("Walk between two recordings", open=False):

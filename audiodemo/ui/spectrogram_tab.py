@@ -9,6 +9,7 @@ for the next step), and takes no more of a sound than `limits.griffin_lim_second
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 
@@ -24,6 +25,7 @@ from audiodemo.spectrogram import WINDOWS, SpectrogramConfig
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.live_view import build_live_view, settings_json
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
+from audiodemo.ui.sound_picture import Picture, SoundPicture
 from audiodemo.view import CMAPS, SCALE_USES, SCALES, resolution_text, spectrogram_view
 from audiodemo.view import FRAME_SIZES as FRAME_SAMPLES
 
@@ -78,44 +80,90 @@ def fit_hop(n_fft, hop_length):
 
 
 NO_COMPARE = "none"
+WHOLE = ""  # the region of a sound shown: all of it
+
+
+def parse_region(region) -> tuple[float, float] | None:
+    """`"1.2-2.5"` (seconds) -> (1.2, 2.5); `""` -> None, the whole sound."""
+    if region in (None, WHOLE):
+        return None
+    try:
+        start, end = (float(part) for part in str(region).split("-"))
+    except ValueError:
+        raise ValueError(f"A region is two times in seconds, '1.2-2.5', got {region!r}") from None
+    if not (np.isfinite(start) and np.isfinite(end) and 0 <= start < end):
+        raise ValueError(f"A region needs 0 <= start < end, got {region!r}")
+    return start, end
+
+
+def excerpt(wave: np.ndarray, sr: int, region) -> tuple[np.ndarray, float]:
+    """The stretch of `wave` a region names (at least 50 ms, within the sound) and its start."""
+    bounds = parse_region(region)
+    if bounds is None:
+        return wave, 0.0
+    a = min(int(bounds[0] * sr), max(0, len(wave) - sr // 20))
+    b = max(min(int(bounds[1] * sr), len(wave)), a + sr // 20)
+    return wave[a:b], a / sr
 
 
 @user_errors
 def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitch=False,
-            harmonics_hz=0, compare=NO_COMPARE):
+            harmonics_hz=0, compare=NO_COMPARE, region=WHOLE):
     """Waveform, spectrogram (with a second frame size beside it if `compare` names one,
     the pYIN pitch track and note names with `pitch`, the harmonics of `harmonics_hz`),
-    interactive spectrogram and a text: resolution, when to use the scale, the pitch."""
+    interactive spectrogram and a text: resolution, when to use the scale, the pitch. Both
+    pictures play the sound with a playhead; `region` ("1.2-2.5" s) draws that stretch."""
     if audio is None:
         return None, None, None, "Upload, record or pick a sound."
-    wave, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
+    whole, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
+    wave, offset = excerpt(whole, sr, region)
     cfg = _config(sr, n_fft, hop_length, window)
-    view = spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range))
+    view = shifted(spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range)), offset)
     harmonics_hz = float(harmonics_hz or 0)
     if harmonics_hz < 0 or not np.isfinite(harmonics_hz):
         raise ValueError(f"Harmonics need a frequency above 0 Hz (0: none), got {harmonics_hz}")
     track = pitch_track(wave, sr) if pitch else None
+    if track is not None and offset:
+        track = dataclasses.replace(track, times=track.times + offset)
     overlay = Overlay(track, harmonic_series(harmonics_hz, sr / 2) if harmonics_hz else None,
                       notes=bool(pitch))
     views = [(f"frame {cfg.n_fft} ({1000 * cfg.n_fft / sr:.0f} ms), {scale}", view)]
     if compare not in (None, "", NO_COMPARE):
         other = _config(sr, compare, min(int(hop_length), int(compare)), window)
         views.append((f"frame {other.n_fft} ({1000 * other.n_fft / sr:.0f} ms), {scale}",
-                      spectrogram_view(wave, other, scale, bool(in_db), float(db_range))))
+                      shifted(spectrogram_view(wave, other, scale, bool(in_db),
+                                               float(db_range)), offset)))
     text = [resolution_text(cfg), f"*{SCALE_USES[scale]}*"]
     if track is not None:
         text.append(track.summary())
     if harmonics_hz:
         text.append(f"Dashed: the harmonic series of {harmonics_hz:g} Hz "
                     f"({note_name(harmonics_hz)}): {harmonics_hz:g} Hz times 1, 2, 3, ...")
+    if offset or len(wave) < len(whole):
+        text.append(f"Zoomed in on {offset:.2f}-{offset + len(wave) / sr:.2f} s of "
+                    f"{len(whole) / sr:.2f} s (\"Whole sound\" shows it all again).")
     if cut:
         text.append(cut)
+    sound = [("Play", str(audio))]
     return (
-        waveform_figure(wave, sr),
-        spectrograms_figure(views, cmap, overlay),
+        Picture(waveform_figure(wave, sr, offset=offset), sound),
+        Picture(spectrograms_figure(views, cmap, overlay), sound),
         spectrogram_plotly(view, cmap),
         "\n\n".join(text),
     )
+
+
+def shifted(view, offset: float):
+    """A view of an excerpt, its times at their place in the whole sound."""
+    return dataclasses.replace(view, times=view.times + offset) if offset else view
+
+
+def zoom(evt: gr.SelectData) -> str:
+    """A picture's "Zoom in" (`index`: [start, end] s) or "Whole sound" (`index`: null)."""
+    if not evt.index:
+        return WHOLE
+    start, end = (float(t) for t in evt.index)
+    return f"{max(0.0, start):.3f}-{end:.3f}"
 
 
 @user_errors
@@ -195,12 +243,14 @@ def build_spectrogram_tab() -> dict:
                                       label="Beside it, the same sound with frame size",
                                       info="The time-frequency trade-off, seen at once.")
             with gr.Column(scale=2):
-                wave_plot = gr.Plot(label="Waveform")
-                spec_plot = gr.Plot(label="Spectrogram")
+                wave_plot = SoundPicture(label="Waveform", elem_id="spectrogram-wave")
+                spec_plot = SoundPicture(label="Spectrogram", zoom=True,
+                                         elem_id="spectrogram-picture")
+                region = gr.Textbox(WHOLE, visible=False, label="Region shown (s)")
                 resolution = gr.Markdown(label="Resolution", show_label=False)
                 live_plot = gr.Plot(label="Interactive spectrogram")
         inputs = [audio, n_fft, hop, window, scale, in_db, db_range, cmap, pitch, harmonics,
-                  compare]
+                  compare, region]
         draw = dict(fn=analyse, inputs=inputs,
                     outputs=[wave_plot, spec_plot, live_plot, resolution],
                     concurrency_id="torch")  # one pool of workers for every heavy event
@@ -212,6 +262,9 @@ def build_spectrogram_tab() -> dict:
                                api_visibility="private").then(**draw, api_visibility="private")
         for event in (drawn, redrawn):
             cleared_on_error(event, draw["outputs"])
+        for picture in (wave_plot, spec_plot):  # a drag and "Zoom in" draw that stretch
+            picture.select(zoom, outputs=[region], queue=False, api_visibility="private")
+        audio.change(lambda: WHOLE, outputs=[region], queue=False, api_visibility="private")
         # no triggers and no inputs: on each page load, fit the slider to the default frame
         gr.on(None, functools.partial(fit_hop, n_fft.value, hop.value), inputs=[], outputs=[hop],
               queue=False, api_visibility="private")

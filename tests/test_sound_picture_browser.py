@@ -1,0 +1,75 @@
+"""Pictures that play their sound, in chromium: the playhead moves, a stretch plays alone,
+zoom draws the stretch (issue 17, item 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+TIMEOUT = 30_000
+SPEC = "#spectrogram-picture"
+AUDIO = "window.audiodemoPlayer.audio"
+
+
+def open_piano(page: Page, url: str) -> None:
+    page.goto(url)
+    page.get_by_text("piano_middle_c.wav").click()
+    expect(page.locator(f"{SPEC} .sp-image")).to_be_visible(timeout=TIMEOUT)
+
+
+def where(page: Page, picture: str, t: float) -> tuple[float, float]:
+    """The page position of time `t` on a picture's first time axis (its middle height)."""
+    rect = page.locator(f"{picture} .sp-image").bounding_box()
+    left, top, right, bottom, t0, t1 = json.loads(
+        page.locator(f"{picture} .sp-stage").get_attribute("data-axes"))[0]
+    x = left + (t - t0) / (t1 - t0) * (right - left)
+    return rect["x"] + x * rect["width"], rect["y"] + (top + bottom) / 2 * rect["height"]
+
+
+def head_at(page: Page, picture: str) -> float | None:
+    """The time under a picture's visible playhead, or None."""
+    return page.evaluate(f"""() => {{
+        const head = document.querySelector('{picture} .sp-head:not([hidden])');
+        if (!head) return null;
+        const [l, t, r, b, t0, t1] = JSON.parse(
+            document.querySelector('{picture} .sp-stage').dataset.axes)[0];
+        return t0 + (parseFloat(head.style.left) / 100 - l) / (r - l) * (t1 - t0); }}""")
+
+
+def test_the_playhead_moves_over_the_waveform_and_the_spectrogram(page: Page, app_url):
+    open_piano(page, app_url)
+    page.locator(SPEC).get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"{AUDIO}.currentTime > 0.3", timeout=TIMEOUT)
+    first = head_at(page, SPEC)
+    assert head_at(page, "#spectrogram-wave") is not None  # one sound, both pictures
+    page.wait_for_timeout(600)
+    later = head_at(page, SPEC)
+    assert first is not None and later is not None and later > first + 0.3
+    played = page.evaluate(f"{AUDIO}.currentTime")
+    assert abs(later - played) < 0.25  # the head is where the sound is
+    page.locator(SPEC).get_by_role("button", name="■ Stop").click()
+    expect(page.locator(f"{SPEC} .sp-head:not([hidden])")).to_have_count(0)
+
+
+def test_a_selected_stretch_plays_alone_and_zooms(page: Page, app_url):
+    open_piano(page, app_url)
+    page.mouse.move(*where(page, SPEC, 0.5))
+    page.mouse.down()
+    page.mouse.move(*where(page, SPEC, 1.0), steps=8)
+    page.mouse.up()
+    expect(page.locator(f"{SPEC} .sp-readout")).to_contain_text("Selected 0.5")
+    page.locator(SPEC).get_by_role("button", name="▶ Play the selection").click()
+    page.wait_for_function(f"!{AUDIO}.paused", timeout=TIMEOUT)
+    assert 0.45 <= page.evaluate(f"{AUDIO}.currentTime") <= 1.0
+    page.wait_for_function(f"{AUDIO}.paused", timeout=TIMEOUT)  # it stops at the end
+    assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(1.0, abs=0.1)
+    page.locator(SPEC).get_by_role("button", name="Zoom in").click()
+    expect(page.get_by_text("Zoomed in on 0.5")).to_be_visible(timeout=TIMEOUT)
+    axes = json.loads(page.locator(f"{SPEC} .sp-stage").get_attribute("data-axes"))
+    assert axes[0][4] == pytest.approx(0.5, abs=0.03) and axes[0][5] == pytest.approx(1.0,
+                                                                                     abs=0.03)
+    page.locator(SPEC).get_by_role("button", name="Whole sound").click()
+    expect(page.get_by_text("Zoomed in on")).to_have_count(0, timeout=TIMEOUT)
