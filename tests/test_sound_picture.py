@@ -33,6 +33,7 @@ def test_a_time_on_the_axis_is_where_the_playhead_puts_it(side_by_side):
     fig.colorbar(axes[0].imshow(np.zeros((2, 2)), extent=(0.5, 3.5, 0, 1)), ax=axes[-1])
     value = render(Picture(fig, [("Play", "x.wav")]), cache=lambda path: f"cached/{path}")
     assert len(value["axes"]) == len(axes)  # the colour bar is no time axis
+    assert all(type(v) is float for box in value["axes"] for v in box)  # JSON numbers
     left, top, right, bottom, t0, t1 = value["axes"][0]
     assert (t0, t1) == (0.5, 3.5) and 0 <= left < right <= 1 and 0 <= top < bottom <= 1
     playhead = left + (2.0 - t0) / (t1 - t0) * (right - left)

@@ -41,7 +41,7 @@ def head_at(page: Page, picture: str) -> float | None:
 
 def test_the_playhead_moves_over_the_waveform_and_the_spectrogram(page: Page, app_url):
     open_piano(page, app_url)
-    page.locator(SPEC).get_by_role("button", name="▶ Play").click()
+    page.locator(SPEC).get_by_role("button", name="▶ Play", exact=True).click()
     page.wait_for_function(f"{AUDIO}.currentTime > 0.3", timeout=TIMEOUT)
     first = head_at(page, SPEC)
     assert head_at(page, "#spectrogram-wave") is not None  # one sound, both pictures

@@ -54,8 +54,8 @@ def time_boxes(figure: Figure, time_axes: list[int] | None) -> list[list[float]]
             continue
         box = ax.get_window_extent()
         t0, t1 = ax.get_xlim()
-        boxes.append([box.x0 / width, 1 - box.y1 / height, box.x1 / width, 1 - box.y0 / height,
-                      float(t0), float(t1)])
+        boxes.append([float(v) for v in (box.x0 / width, 1 - box.y1 / height, box.x1 / width,
+                                         1 - box.y0 / height, t0, t1)])  # JSON numbers
     return boxes
 
 
