@@ -157,7 +157,7 @@ def test_api_answers_interpolate_and_grid(app_url):
 @pytest.mark.parametrize("model", shipped.available())
 def test_api_answers_generate_for_each_model(app_url, model):
     client = Client(app_url, verbose=False)
-    scores, audio, files, symbols, report, form, last, chances = client.predict(
+    scores, audio, files, symbols, report, form, last, chances, roll = client.predict(
         "(type a seed below)", "60 _ 62 _ 64 _ 65 _", "detect it", 0.9, 2, "D", 110, 2, 3,
         True, True, model, 2, api_name="/generate")
     assert scores.count("<svg") >= 2 and audio.endswith(".wav")
@@ -166,6 +166,7 @@ def test_api_answers_generate_for_each_model(app_url, model):
     assert symbols.startswith("1: 62 _ 64 _ 66 _ 67 _")  # the seed, read in C, moved to D
     assert shipped.MODELS[model].label in report and form is not None and chances is not None
     assert last["model"] == model and last["seed_length"] == 8
+    assert roll["sounds"][0][0] == "Play" and len(roll["axes"]) == 1  # the piano roll plays
 
 
 def test_api_refuses_bad_generate_requests(app_url):

@@ -41,7 +41,7 @@ def test_the_bundle_round_trips_the_training_songs_and_the_seeds():
 
 def test_generate_returns_scores_audio_files_symbols_and_statistics(tab):
     seed = tab.seeds[0]
-    scores, audio, files, symbols, report, form, last, chances = melody_tab.generate(
+    scores, audio, files, symbols, report, form, last, chances, _ = melody_tab.generate(
         seed.name, "", DETECT, 1.0, 2, "G", 120, 2, 7)
     assert scores.count("<svg") >= 2 and "Variation 2" in scores
     rate, wave = played(audio)
@@ -69,7 +69,8 @@ def test_every_variation_is_in_the_player_one_after_another(tab):
 
 
 def _generate(*args, **kwargs) -> dict:
-    names = ("scores", "audio", "files", "symbols", "report", "form", "last", "chances")
+    names = ("scores", "audio", "files", "symbols", "report", "form", "last", "chances",
+             "roll")
     return dict(zip(names, melody_tab.generate(*args, **kwargs), strict=True))
 
 
@@ -183,3 +184,22 @@ def test_the_seed_preview_draws_the_opening(tab):
     assert melody_tab.preview(tab.seeds[0].name).startswith("<svg")
     assert "Type a seed" in melody_tab.preview(melody_tab.TYPED, "")
 
+
+
+def test_the_piano_roll_spans_the_player_and_plays_it(tab):
+    """Issue 17: the piano roll is a picture with a playhead over what the player plays."""
+    out = _generate(tab.seeds[0].name, "", DETECT, 1.0, 2, AS_SEED, 100, 2, 1)
+    roll = out["roll"]
+    assert roll.sounds == [("Play", out["audio"])]
+    rate, samples = played(out["audio"])
+    ax = roll.figure.axes[0]
+    assert ax.get_xlabel() == "time (s)"
+    assert ax.get_xlim()[1] == pytest.approx(len(samples) / rate, abs=0.01)
+    notes = ax.patches
+    grey = [p for p in notes if tuple(p.get_facecolor()[:3]) == (0.6, 0.6, 0.6)]
+    seed_notes = len([s for s in tab.seeds[0].symbols if s not in ("_", "r")])
+    assert len(grey) == 2 * seed_notes  # each variation starts with the seed
+    second = sorted(p.get_x() for p in grey)[seed_notes]  # the second's first note
+    # the second variation starts where the player has it: after the first and the gap
+    assert second >= melody_tab.GAP_SECONDS
+    assert all(p.get_x() + p.get_width() <= ax.get_xlim()[1] + 1e-6 for p in notes)

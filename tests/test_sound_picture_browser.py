@@ -73,3 +73,21 @@ def test_a_selected_stretch_plays_alone_and_zooms(page: Page, app_url):
                                                                                      abs=0.03)
     page.locator(SPEC).get_by_role("button", name="Whole sound").click()
     expect(page.get_by_text("Zoomed in on")).to_have_count(0, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("tab,button,picture", [
+    ("Melody", "Generate", "#melody-roll"),
+    ("Denoise", "Denoise", "#denoise-picture"),
+])
+def test_the_playhead_runs_over_the_melodys_piano_roll_and_the_denoised(page: Page, app_url,
+                                                                        tab, button, picture):
+    page.goto(app_url)
+    page.get_by_role("tab", name=tab).click()
+    if tab == "Denoise":
+        page.get_by_text("digits_31415_theo.wav").first.click()
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.locator(f"{picture} .sp-image")).to_be_visible(timeout=60_000)
+    page.locator(picture).get_by_role("button", name="▶", exact=False).first.click()
+    page.wait_for_function(f"{AUDIO}.currentTime > 0.3", timeout=TIMEOUT)
+    at = head_at(page, picture)
+    assert at is not None and abs(at - page.evaluate(f"{AUDIO}.currentTime")) < 0.25

@@ -1,6 +1,7 @@
-"""The Melody tab's two pictures of what a model wrote (issue 16): the form of each variation
+"""The Melody tab's pictures of what a model wrote (issue 16): the form of each variation
 (`audiodemo.melody.form`, drawn by `audiodemo.plots.form`) beside the song its seed opens,
-and the chances the model gave the next symbol at one step (`audiodemo.plots.chances`)."""
+the chances the model gave the next symbol at one step (`audiodemo.plots.chances`), and the
+piano roll of what the player plays (`audiodemo.plots.piano_roll`)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from audiodemo.melody.form import (
     self_similarity,
 )
 from audiodemo.melody.generate import Melody
-from audiodemo.melody.symbols import END
+from audiodemo.melody.render import to_midi
+from audiodemo.melody.symbols import END, STEP
 from audiodemo.plots.chances import chances_figure, symbol_label
 from audiodemo.plots.form import FormPanel, form_figure
+from audiodemo.plots.piano_roll import RollPart, piano_roll_figure
 
 
 def form_picture(model: str, melodies: list[Melody], steps_per_bar: int, pickup: int,
@@ -60,3 +63,17 @@ def chances_picture(model: str, symbols: list[str], seed_length: int, time_signa
     return chances_figure(p[at], loaded.vocab.to_list(), temperature, drawn,
                           f"Step {step} after the seed: the chances of the next symbol "
                           f"(drawn: {symbol_label(drawn)})")
+
+
+def roll_picture(melodies: list[Melody], tempo: float, durations: list[float],
+                 gap: float) -> Figure:
+    """The piano roll of the player that plays `melodies` one after another, each taking
+    its `durations` seconds and `gap` seconds of silence between them."""
+    parts, start = [], 0.0
+    for k, melody in enumerate(melodies):
+        notes = to_midi(melody.symbols, tempo).instruments[0].notes
+        seed_end = start + len(melody.seed) * STEP * 60 / float(tempo)
+        parts.append(RollPart(f"variation {k + 1}", [(n.pitch, start + n.start, start + n.end)
+                                                     for n in notes], start, seed_end))
+        start += durations[k] + gap
+    return piano_roll_figure(parts, start - gap)

@@ -30,11 +30,12 @@ from audiodemo.melody.generate import (
     shift_symbols,
 )
 from audiodemo.melody.keys import KEY_NAMES, shift_to
-from audiodemo.melody.pictures import chances_picture, form_picture
+from audiodemo.melody.pictures import chances_picture, form_picture, roll_picture
 from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
 from audiodemo.melody.seeds import Seed, bundled_seed, file_seed, typed_seed
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
+from audiodemo.ui.sound_picture import Picture, SoundPicture
 
 TYPED = "(type a seed below)"
 UPLOADED = "(the song file dropped below)"
@@ -184,6 +185,8 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     heard = ("variation 1" if variations == 1 else
              f"the {variations} variations one after another, {GAP_SECONDS:g} s apart")
     form = form_picture(model, melodies, song.steps_per_bar, song.pickup, seed.whole)
+    roll = Picture(roll_picture(melodies, float(tempo), [len(w) / SAMPLE_RATE for w in waves[::2]],
+                                GAP_SECONDS), [("Play", audio)])
     first = melodies[0]
     last = {"model": model, "symbols": first.symbols, "seed_length": len(first.seed),
             "time_signature": song.time_signature, "pickup": song.pickup,
@@ -201,7 +204,7 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
               f"{shipped.model_named(model).label} in {seconds:.2f} s. The player has {heard}, "
               f"by {synth}.\n\n{table}")
     return ("".join(scores), audio, files, "\n".join(texts), report, form, last,
-            chances(last, step))
+            chances(last, step), roll)
 
 
 def _ending(melody, end_in_last_bar: bool) -> str:
@@ -252,6 +255,7 @@ def build_melody_tab() -> dict:
             with gr.Column(scale=2):
                 scores = gr.HTML(elem_id="melody-score", label="Scores", show_label=False)
                 audio = gr.Audio(label="Listen", interactive=False, elem_id="melody-audio")
+                roll = SoundPicture(label="Piano roll", show_label=False, elem_id="melody-roll")
                 report = gr.Markdown(elem_id="melody-report", label="Statistics",
                                      show_label=False)
                 gr.Markdown(LOUDNESS_NOTE, elem_classes="limits")
@@ -278,7 +282,7 @@ def build_melody_tab() -> dict:
         # typing a seed is choosing it: the list turns to TYPED (and so redraws the preview)
         typed.input(_typed_chosen, inputs=[typed], outputs=[seed], api_visibility="private",
                     queue=False)
-        outputs = [scores, audio, files, symbols, report, form, last, chances_plot]
+        outputs = [scores, audio, files, symbols, report, form, last, chances_plot, roll]
         generating = go.click(generate,
                               inputs=[seed, typed, typed_key, temperature, bars, key, tempo,
                                       variations, random_seed, ending, avoid_copies, model,
