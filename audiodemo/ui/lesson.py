@@ -53,7 +53,9 @@ STEPS = (
                          "spectrogram.n_fft": "2048", "spectrogram.hop": 256,
                          "spectrogram.scale": "log",
                          "spectrogram.compare": "none", "spectrogram.pitch": True,
-                         "spectrogram.harmonics": 261.63}),
+                         "spectrogram.harmonics": 261.63},
+         then="Then, under **Live**, press **Listen to the microphone** and hum: which note "
+              "are you?"),
     Step("Phase: what the picture leaves out",
          "The picture keeps each cell's magnitude and drops its phase. Griffin-Lim guesses a "
          "phase that fits the magnitude.",
