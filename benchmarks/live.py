@@ -3,8 +3,9 @@
     python -m benchmarks.live [--clients 1 10 30] [--seconds 10]
 
 Starts `python app.py` on a free port, then for each count of clients opens that many pages
-at once in one headless chromium (each page its own browser context, as a student's own
-browser), whose fake microphone plays a steady A4 (440 Hz). Every page presses "Listen to
+in one headless chromium (each page its own browser context, as a student's own browser;
+loaded one after another, as a class comes in), whose fake microphone plays a steady A4
+(440 Hz). Every page presses "Listen to
 the microphone" and listens until every page is, then `--seconds` more, changing the
 frequency scale halfway (a new plan from the server, as a student changing a setting);
 then each presses "Measure the delay" (five beeps into its picture; the time from each to
@@ -13,8 +14,9 @@ its column on screen).
 Per count it prints one row for BENCHMARKS.md: pictures a second (median and lowest page),
 the measured delay (median of the pages' medians, and the largest single beep), pages that
 named the note A4, failed requests (HTTP status 400 or more, page errors, plans refused) and
-the server's CPU time per second of audio listened, read from `/proc/PID/stat` over those
-`--seconds` (after one page, not counted, has warmed the server). Every page runs on this
+the server's CPU time a second while they listen (all pages together, beside the server's
+idle rate), read from `/proc/PID/stat` over those `--seconds` (after one page, not counted,
+has warmed the server). Every page runs on this
 machine's two cores beside the server, so pictures a second measure the clients' shared CPU
 more than the server.
 """
@@ -57,6 +59,7 @@ class Class:
     def __init__(self, clients: int):
         self.clients, self.listening = clients, 0
         self.all_listening, self.change, self.measure = (asyncio.Event() for _ in range(3))
+        self.door = asyncio.Lock()
 
     def one_more(self) -> None:
         self.listening += 1
@@ -82,7 +85,11 @@ async def _student(browser, url: str, lesson: Class, failures: list, counted: li
     page.on("pageerror", lambda err: failures.append(f"page error: {err}"))
     page.on("response", lambda r: failures.append(f"HTTP {r.status} {r.url}")
             if r.status >= 400 else None)
-    await page.goto(url, timeout=300_000)
+    page.on("requestfailed", lambda r: failures.append(f"request failed: {r.url}"))
+    async with lesson.door:  # pupils come in one after another, each page loaded in turn
+        await page.goto(url, timeout=300_000)
+        await page.get_by_role("button", name="Listen to the microphone").wait_for(
+            timeout=300_000)
     await page.get_by_role("button", name="Listen to the microphone").click(timeout=300_000)
     await page.wait_for_function("() => window.audiodemoLive && window.audiodemoLive.fps > 0",
                                  timeout=300_000)
@@ -130,12 +137,15 @@ async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int
     largest = max((d for page in pages if page["measured"]
                    for d in page["measured"]["delays"] if d is not None), default=float("nan"))
     named = sum(page["note"].startswith("A4") for page in pages)
-    for failure in sorted(set(failures))[:5]:
-        print(f"<!-- {failure} -->")
+    kinds = {}
+    for failure in failures:
+        kinds.setdefault(failure.split(":")[0].split(" ")[0], []).append(failure)
+    for kind, each in kinds.items():
+        print(f"<!-- {len(each)} × {kind}, e.g. {each[0][:150]} -->")
     delay = f"{statistics.median(medians):.0f} ms / {largest:.0f} ms" if medians else "none seen"
     return (f"| {clients} | {statistics.median(fps):.0f} / {min(fps)} | {delay} | "
             f"{named} of {clients} | {len(failures)} | "
-            f"{1000 * (cpu - idle * seconds) / (clients * seconds):.1f} ms |")
+            f"{1000 * cpu / seconds:.0f} ms ({1000 * idle:.0f} ms idle) |")
 
 
 def main(argv=None) -> None:
@@ -155,10 +165,10 @@ def main(argv=None) -> None:
         time.sleep(10)
         idle = (cpu_seconds(server.pid) - cpu0) / 10
         print(f"The server idle, no page open: {1000 * idle:.0f} ms of CPU a second (Gradio's "
-              f"own loops); the last column is the CPU above that.\n")
+              f"own loops).\n")
         print("| pages at once | pictures a second (median / lowest page) | delay, sound to "
-              "screen (median / largest) | named A4 | failed requests | server CPU per "
-              "second of audio (above idle) |")
+              "screen (median / largest) | named A4 | failed requests | server CPU a "
+              "second while they listen |")
         print("|---|---|---|---|---|---|")
         for clients in args.clients:
             print(asyncio.run(one_class(f"http://127.0.0.1:{port}/", clients, args.seconds,

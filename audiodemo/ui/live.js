@@ -40,6 +40,8 @@ let arrivals = [];  // [last frame of a block, performance.now() when it arrived
 let queued = [], drawnLast = [], frames = [], fft = null, peak = 1e-9;
 let pitchAt = -Infinity, column0 = 0;
 const PITCH_EVERY_MS = 50;
+const MIN_FRAME_MS = 30;  // at most ~30 pictures a second: smooth, and half a 60 Hz screen's work
+let drawnAt = -Infinity;
 const KEPT = 3000;  // columns remembered (for `measure`): 10 s at a hop of 16 ms
 let run = 0;  // which start() the drawing loop belongs to: a restart ends the old loop
 
@@ -133,6 +135,7 @@ function noteName(hz) {
 }
 
 function take(data) {  // a block from the tap: cut every frame it completes
+  if (!live.ctx) return;  // stopped: a block still on its way
   const start = data.end - data.samples.length;
   if (samples.length === 0) { first = start; next = start; }
   const joined = new Float32Array(samples.length + data.samples.length);
@@ -171,6 +174,8 @@ function draw(time, mine) {
   for (const c of drawnLast) { c.painted = time; live.columns.push(c); }  // on screen now
   if (live.columns.length > KEPT) live.columns.splice(0, live.columns.length - KEPT);
   drawnLast = [];
+  if (time - drawnAt < MIN_FRAME_MS) { requestAnimationFrame((t) => draw(t, mine)); return; }
+  drawnAt = time;
   const p = live.plan;
   if (p && queued.length) {
     const fresh = queued.splice(0, queued.length).slice(-WIDTH);
