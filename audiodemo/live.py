@@ -11,10 +11,16 @@ setting; it never sees a sample, so its work does not grow with listening time o
 number of students listening (measured in `benchmarks/live.py`).
 
 The plan is asked for by the page (`server_functions` of a `gr.HTML`), so its settings are
-untrusted: `plan` checks each against the choices the tab offers.
+untrusted: `plan` checks each against the choices the tab offers. It answers in JSON text
+(`plan_json`), made once per rate, frame, window, scale and colour map and kept: a class
+mostly shares its settings, and encoding a plan's thousands of numbers anew for every
+request cost the server more than making them.
 """
 
 from __future__ import annotations
+
+import functools
+import json
 
 import librosa
 import numpy as np
@@ -125,23 +131,32 @@ def plan(settings) -> dict:
 
     Levels are in dB re full scale (a full-scale sine's peak bin is 0 dB), not re the
     loudest cell as in the static picture: live, the loudest cell is not yet known."""
+    return json.loads(plan_json(settings))
+
+
+def plan_json(settings) -> str:
+    """`plan` as JSON text, as the page receives it: the rows, window and colours of one
+    rate, frame, window, scale and colour map are made once (a class shares its settings)."""
     s = check_settings(settings)
-    cfg = SpectrogramConfig(sample_rate=s["sample_rate"], n_fft=s["n_fft"],
-                            hop_length=s["hop"], window=s["window"])
-    window = window_tensor(cfg).numpy().astype(np.float64)
-    matrix, freqs, power = _rows(cfg, s["scale"])
-    colours = (colormaps[s["cmap"]](np.linspace(0, 1, 256))[:, :3] * 255).round()
-    return {
-        **s,
-        "window": np.round(window, 7).tolist(),
-        "full_scale": float(window.sum() / 2),  # |X| of a full-scale sine at its bin
+    heavy = _rows_json(s["sample_rate"], s["n_fft"], s["window"], s["scale"], s["cmap"])
+    light = json.dumps({**s, "pitch_range": list(PITCH_RANGE), "note_names": list(NOTE_NAMES),
+                        "per_frame_max": s["scale"] == "chroma"})  # chroma: shares, 0 to 1
+    return light[:-1] + ", " + heavy[1:]
+
+
+@functools.lru_cache(maxsize=64)
+def _rows_json(rate: int, n_fft: int, window: str, scale: str, cmap: str) -> str:
+    cfg = SpectrogramConfig(sample_rate=rate, n_fft=n_fft, window=window)
+    taper = window_tensor(cfg).numpy().astype(np.float64)
+    matrix, freqs, power = _rows(cfg, scale)
+    colours = (colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round()
+    return json.dumps({
+        "taper": np.round(taper, 7).tolist(),  # the window's coefficients
+        "full_scale": float(taper.sum() / 2),  # |X| of a full-scale sine at its bin
         "rows": None if matrix is None else _sparse(matrix),
         "n_rows": len(freqs),
         "power_rows": power,
-        "per_frame_max": s["scale"] == "chroma",  # chroma: each frame's share, 0 to 1
         "freqs": np.round(freqs, 2).tolist(),
-        "ticks": _ticks(freqs, s["scale"]),
+        "ticks": _ticks(freqs, scale),
         "lut": colours.astype(int).ravel().tolist(),
-        "pitch_range": list(PITCH_RANGE),
-        "note_names": list(NOTE_NAMES),
-    }
+    })

@@ -25,18 +25,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import random
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import httpx
 import numpy as np
 import soundfile as sf
 from playwright.async_api import async_playwright
 
+from audiodemo.view import FRAME_SIZES, SCALES
 from benchmarks.load import free_port, start_app
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -85,7 +90,9 @@ async def _student(browser, url: str, lesson: Class, failures: list, counted: li
     page.on("pageerror", lambda err: failures.append(f"page error: {err}"))
     page.on("response", lambda r: failures.append(f"HTTP {r.status} {r.url}")
             if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: failures.append(f"request failed: {r.url}"))
+    closing = []  # closing a page aborts its open event stream: no failure
+    page.on("requestfailed", lambda r: None if closing else failures.append(
+        f"request failed: {r.url}"))
     async with lesson.door:  # pupils come in one after another, each page loaded in turn
         await page.goto(url, timeout=300_000)
         await page.get_by_role("button", name="Listen to the microphone").wait_for(
@@ -107,6 +114,7 @@ async def _student(browser, url: str, lesson: Class, failures: list, counted: li
     state = await page.evaluate(STATE)
     if state["error"]:
         failures.append(f"plan refused: {state['error']}")
+    closing.append(True)
     await context.close()
     return {**state, "fps": listening["fps"], "note": listening["note"]}
 
@@ -148,10 +156,59 @@ async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int
             f"{1000 * cpu / seconds:.0f} ms ({1000 * idle:.0f} ms idle) |")
 
 
+def plans(url: str, clients: int, seconds: float, every: float = 0.5) -> str:
+    """The server's whole part of the live view under a class: `clients` threads, each
+    loading the page, then asking for a new plan (a random scale and frame size, at 48 kHz)
+    every `every` seconds, as if changing a setting twice a second, for `seconds`."""
+    config = httpx.get(f"{url}config", timeout=60).json()
+    live = next(c["id"] for c in config["components"]
+                if c.get("props", {}).get("elem_id") == "live-spectrogram")
+    latencies, failures, lock = [], [], threading.Lock()
+
+    def student(k: int) -> None:
+        rng = random.Random(k)
+        with httpx.Client(timeout=60) as http:
+            try:
+                http.get(url).raise_for_status()
+            except httpx.HTTPError:
+                with lock:
+                    failures.append(float("nan"))
+                return
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end:
+                settings = dict(sample_rate=48000, n_fft=rng.choice(FRAME_SIZES), hop=128,
+                                window="hann", scale=rng.choice(SCALES), in_db=True,
+                                db_range=80, cmap="magma")
+                start = time.perf_counter()
+                try:
+                    r = http.post(f"{url}gradio_api/component_server/", json={
+                        "data": settings, "component_id": live, "fn_name": "plan",
+                        "session_hash": f"plans-{k}"})
+                    ok = (r.status_code == 200
+                          and json.loads(r.json())["n_fft"] == settings["n_fft"])
+                except (httpx.HTTPError, ValueError, KeyError) as err:
+                    ok, r = False, err
+                with lock:
+                    (latencies if ok else failures).append(time.perf_counter() - start)
+                time.sleep(max(0.0, every - (time.perf_counter() - start)))
+
+    threads = [threading.Thread(target=student, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ms = sorted(1000 * x for x in latencies)
+    return (f"| {clients} clients, a new plan every {every:g} s each, {seconds:g} s | "
+            f"{len(ms)} | {len(failures)} | {ms[len(ms) // 2]:.0f} ms | "
+            f"{ms[int(0.95 * len(ms))]:.0f} ms | {ms[-1]:.0f} ms |")
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, nargs="+", default=[1, 10, 30])
     p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--plans", type=int, default=30, metavar="CLIENTS",
+                   help="then this many clients asking for plans, without browsers (0: none)")
     args = p.parse_args(argv)
     folder = Path(tempfile.mkdtemp())
     tone = folder / "a4.wav"
@@ -173,6 +230,10 @@ def main(argv=None) -> None:
         for clients in args.clients:
             print(asyncio.run(one_class(f"http://127.0.0.1:{port}/", clients, args.seconds,
                                         tone, server.pid, idle)), flush=True)
+        if args.plans:
+            print("\n| the server's part alone | plans | failed | median | 95th percentile "
+                  "| slowest |\n|---|---|---|---|---|---|")
+            print(plans(f"http://127.0.0.1:{port}/", args.plans, 30.0), flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

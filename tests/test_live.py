@@ -19,7 +19,7 @@ SETTINGS = dict(sample_rate=48000, n_fft=1024, hop=256, window="hann", scale="li
 def browser_column(plan: dict, frame: np.ndarray) -> np.ndarray:
     """What live.js computes for one frame, in numpy: |FFT| of the windowed frame, through
     the plan's rows (power summed for mel and chroma)."""
-    mag = np.abs(np.fft.rfft(frame * np.asarray(plan["window"])))
+    mag = np.abs(np.fft.rfft(frame * np.asarray(plan["taper"])))
     if plan["rows"] is None:
         return mag
     out = np.zeros(plan["n_rows"])
@@ -74,7 +74,8 @@ def test_a_full_scale_sine_is_0_db():
 @pytest.mark.parametrize("scale", SCALES)
 def test_every_scale_plans_rows_ticks_and_256_colours(scale):
     plan = live.plan(dict(SETTINGS, scale=scale, n_fft=4096, sample_rate=8000))
-    assert len(plan["freqs"]) == plan["n_rows"] and len(plan["window"]) == 4096
+    assert len(plan["freqs"]) == plan["n_rows"] and len(plan["taper"]) == 4096
+    assert plan["window"] == "hann" and plan["sample_rate"] == 8000
     assert len(plan["lut"]) == 3 * 256 and all(0 <= r < plan["n_rows"] for r, _ in plan["ticks"])
     if plan["rows"] is not None:
         assert len(plan["rows"]) == plan["n_rows"]

@@ -1,6 +1,6 @@
 // The live spectrogram (the `js_on_load` of `audiodemo/ui/live_view.py`).
 // In scope: `element` (the component), `props` (its value: the tab's settings as JSON),
-// `server.plan(settings)` (audiodemo.live.plan: window, rows, colours) and `watch`.
+// `server.plan(settings)` (audiodemo.live.plan_json: window, rows, colours) and `watch`.
 // Samples reach an AudioWorklet tap, frames of n_fft are cut every hop, each frame's FFT
 // becomes one column of the picture; the note is YIN's (de Cheveigné and Kawahara 2002)
 // on the newest samples. `window.audiodemoLive` is the running state, for tests and the
@@ -58,7 +58,7 @@ function fftTables(n) {
 }
 
 function magnitudes(frame) {  // |FFT| of the windowed frame, bins 0..n/2
-  const {n, rev, cos, sin, re, im} = fft, w = live.plan.window;
+  const {n, rev, cos, sin, re, im} = fft, w = live.plan.taper;
   for (let i = 0; i < n; i++) { re[rev[i]] = frame[i] * w[i]; im[rev[i]] = 0; }
   for (let size = 2; size <= n; size *= 2) {
     const half = size / 2, step = n / size;
@@ -240,7 +240,7 @@ async function replan() {
   const settings = JSON.parse(props.value || '{}');
   settings.sample_rate = live.ctx.sampleRate;
   try {
-    live.plan = await server.plan(settings);
+    live.plan = JSON.parse(await server.plan(settings));
   } catch (err) {
     live.error = String(err); statsOut.textContent = `The live view cannot use these settings: ${err}`;
     return;

@@ -60,10 +60,11 @@ def settings_json(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap
     return json.dumps(settings)
 
 
-def plan(settings):
-    """The server function the page calls for a plan; a bad setting is a clear message."""
+def plan(settings) -> str:
+    """The server function the page calls for a plan (JSON text); a bad setting is a clear
+    message."""
     try:
-        return live.plan(settings)
+        return live.plan_json(settings)
     except ValueError as err:
         raise gr.Error(str(err), print_exception=False) from None
 
