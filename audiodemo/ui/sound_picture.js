@@ -155,7 +155,7 @@ element.addEventListener('click', (event) => {
     const [from, to] = selection || span();
     player.play(file, from, to);
   } else if (button.classList.contains('sp-zoom') && selection) {
-    trigger('select', {index: selection, value: 'zoom'});
+    trigger('select', {index: selection, value: 'in'});
   } else if (button.classList.contains('sp-whole')) {
     trigger('select', {index: null, value: 'whole'});
   }

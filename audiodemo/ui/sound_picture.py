@@ -77,8 +77,13 @@ class SoundPicture(gr.HTML):
     """A `gr.HTML` that shows a `Picture` and plays its sounds (see the module)."""
 
     def __init__(self, value=None, *, zoom: bool = False, **kwargs):
+        shown = "yes" if zoom else "no"
         super().__init__(value, html_template=TEMPLATE, css_template=CSS, js_on_load=JS,
-                         zoom="yes" if zoom else "no", **kwargs)
+                         zoom=shown, **kwargs)
+        # a real attribute: Gradio reads each argument of __init__ back by name for the
+        # page's config, and `gr.HTML` answers a missing one with an event listener (which
+        # the config then deep-copied, the whole app with it, on every page load: 1.4 s)
+        self.zoom = shown
 
     def postprocess(self, value):
         if isinstance(value, Picture):
