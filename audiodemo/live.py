@@ -146,7 +146,8 @@ def plan_json(settings) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _rows_json(rate: int, n_fft: int, window: str, scale: str, cmap: str) -> str:
-    cfg = SpectrogramConfig(sample_rate=rate, n_fft=n_fft, window=window)
+    # the hop changes no row: any that fits the frame will do
+    cfg = SpectrogramConfig(sample_rate=rate, n_fft=n_fft, hop_length=n_fft // 4, window=window)
     taper = window_tensor(cfg).numpy().astype(np.float64)
     matrix, freqs, power = _rows(cfg, scale)
     colours = (colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round()

@@ -10,7 +10,7 @@ import pytest
 from audiodemo import live
 from audiodemo.spectrogram import SpectrogramConfig
 from audiodemo.ui.live_view import settings_json
-from audiodemo.view import SCALES, spectrogram_view
+from audiodemo.view import FRAME_SIZES, SCALES, spectrogram_view
 
 SETTINGS = dict(sample_rate=48000, n_fft=1024, hop=256, window="hann", scale="linear",
                 in_db=False, db_range=80, cmap="magma")
@@ -69,6 +69,12 @@ def test_a_full_scale_sine_is_0_db():
     bin_hz = 48000 / 1024
     peak = browser_column(plan, np.sin(2 * np.pi * 100 * bin_hz * t)).max()
     assert 20 * np.log10(peak / plan["full_scale"]) == pytest.approx(0.0, abs=0.01)
+
+
+@pytest.mark.parametrize("n_fft", FRAME_SIZES)
+def test_every_frame_size_plans_with_the_smallest_hop(n_fft):
+    plan = live.plan(dict(SETTINGS, n_fft=n_fft, hop=16, scale="mel"))
+    assert len(plan["taper"]) == n_fft and plan["hop"] == 16
 
 
 @pytest.mark.parametrize("scale", SCALES)
