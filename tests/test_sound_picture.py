@@ -11,8 +11,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from audiodemo.ui.common import example
+from audiodemo.ui.region import excerpt, parse_region, zoom
 from audiodemo.ui.sound_picture import Picture, render
-from audiodemo.ui.spectrogram_tab import analyse, excerpt, parse_region, zoom
+from audiodemo.ui.spectrogram_tab import analyse
 
 
 def red_column(value: dict) -> float:

@@ -25,6 +25,7 @@ from audiodemo.spectrogram import WINDOWS, SpectrogramConfig
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.live_view import build_live_view, settings_json
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
+from audiodemo.ui.region import WHOLE, excerpt, zoom
 from audiodemo.ui.sound_picture import Picture, SoundPicture
 from audiodemo.view import CMAPS, SCALE_USES, SCALES, resolution_text, spectrogram_view
 from audiodemo.view import FRAME_SIZES as FRAME_SAMPLES
@@ -80,32 +81,6 @@ def fit_hop(n_fft, hop_length):
 
 
 NO_COMPARE = "none"
-WHOLE = ""  # the region of a sound shown: all of it
-
-
-def parse_region(region) -> tuple[float, float] | None:
-    """`"1.2-2.5"` (seconds) -> (1.2, 2.5); `""` -> None, the whole sound."""
-    if region in (None, WHOLE):
-        return None
-    try:
-        start, end = (float(part) for part in str(region).split("-"))
-    except ValueError:
-        raise ValueError(f"A region is two times in seconds, '1.2-2.5', got {region!r}") from None
-    if not (np.isfinite(start) and np.isfinite(end) and 0 <= start < end):
-        raise ValueError(f"A region needs 0 <= start < end, got {region!r}")
-    return start, end
-
-
-def excerpt(wave: np.ndarray, sr: int, region) -> tuple[np.ndarray, float]:
-    """The stretch of `wave` a region names (at least 50 ms, within the sound) and its start."""
-    bounds = parse_region(region)
-    if bounds is None:
-        return wave, 0.0
-    a = min(int(bounds[0] * sr), max(0, len(wave) - sr // 20))
-    b = max(min(int(bounds[1] * sr), len(wave)), a + sr // 20)
-    return wave[a:b], a / sr
-
-
 @user_errors
 def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitch=False,
             harmonics_hz=0, compare=NO_COMPARE, region=WHOLE):
@@ -156,14 +131,6 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
 def shifted(view, offset: float):
     """A view of an excerpt, its times at their place in the whole sound."""
     return dataclasses.replace(view, times=view.times + offset) if offset else view
-
-
-def zoom(evt: gr.SelectData) -> str:
-    """A picture's "Zoom in" (`index`: [start, end] s) or "Whole sound" (`index`: null)."""
-    if not evt.index:
-        return WHOLE
-    start, end = (float(t) for t in evt.index)
-    return f"{max(0.0, start):.3f}-{end:.3f}"
 
 
 @user_errors
