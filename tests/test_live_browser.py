@@ -36,13 +36,17 @@ def listen(page: Page, url: str) -> None:
 def test_the_live_view_scrolls_and_names_the_played_note(tone_page: Page, app_url):
     listen(tone_page, app_url)
     before = tone_page.evaluate(f"() => {LIVE}.columns.length")
+    painted = tone_page.evaluate(f"() => {LIVE}.columns[{LIVE}.columns.length - 1].painted")
     tone_page.wait_for_timeout(1000)
     state = tone_page.evaluate("""() => { const l = window.audiodemoLive;
         const last = l.columns[l.columns.length - 1].values;
         return {n: l.columns.length, fps: l.fps, note: l.note, hz: l.hz,
+                 painted: l.columns[l.columns.length - 1].painted,
                  brightest: l.plan.freqs[last.indexOf(Math.max(...last))],
                  bin: l.plan.sample_rate / l.plan.n_fft}; }""")
     assert state["n"] > before or state["n"] == 3000  # new columns keep arriving
+    # and are painted: the newest is about a second newer (the count stops at 3000 kept)
+    assert state["painted"] > painted + 500
     assert state["fps"] >= 20
     assert state["note"].startswith("A4") and abs(state["hz"] - 440) < 3
     assert abs(state["brightest"] - 440) <= state["bin"]  # the tone's own row

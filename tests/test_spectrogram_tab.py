@@ -27,13 +27,13 @@ def rebuild(*args, **kwargs):
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("scale", ["linear", "log", "mel", "cqt", "chroma"])
 def test_analyse_returns_figures_and_resolution_for_each_example(name, scale):
-    wave_pic, spec_pic, live_fig, text = analyse(
+    wave_pic, spec_pic, interactive_fig, text = analyse(
         example(name), **DEFAULTS, scale=scale, in_db=True, db_range=80, cmap="magma"
     )
     wave_fig, spec_fig = wave_pic.figure, spec_pic.figure
     assert isinstance(wave_fig, Figure) and isinstance(spec_fig, Figure)
     assert wave_pic.sounds == spec_pic.sounds == [("Play", example(name))]  # they play it
-    assert isinstance(live_fig, go.Figure) and live_fig.data[0].type == "heatmap"
+    assert isinstance(interactive_fig, go.Figure) and interactive_fig.data[0].type == "heatmap"
     assert "Δt" in text and "Δf" in text and SCALE_USES[scale] in text  # when to use it
     spec_axes = spec_fig.axes[0]
     assert spec_axes.get_xlabel() == "time (s)" and spec_axes.get_ylabel() == (

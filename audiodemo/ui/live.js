@@ -152,8 +152,9 @@ function take(data) {  // a block from the tap: cut every frame it completes
   while (next + n <= first + samples.length) {
     const frame = samples.subarray(next - first, next - first + n);
     const end = next + n, arrived = (arrivals.find(([e]) => e >= end) || [0, now])[1];
-    queued.push({values: column(magnitudes(frame)), centre: (next + n / 2) / live.ctx.sampleRate,
-                 arrived, reached: arrived - (n / 2) / live.ctx.sampleRate * 1000});
+    // when the frame's middle reached the page: half a frame before its end arrived
+    queued.push({values: column(magnitudes(frame)),
+                 reached: arrived - (n / 2) / live.ctx.sampleRate * 1000});
     next += hop;
   }
   const keep = Math.max(n, Math.ceil(live.ctx.sampleRate / live.plan.pitch_range[0]) * 2);
@@ -281,7 +282,7 @@ async function start(kind) {
       const reported = live.stream.getAudioTracks()[0].getSettings().latency;
       live.trackLatencyMs = reported === undefined ? NaN : 1000 * reported;
     } else {
-      live.media = new Audio(settings.sound);
+      live.media = new Audio(new URL(`gradio_api/file=${settings.sound}`, document.baseURI).href);
       live.source = ctx.createMediaElementSource(live.media);
       live.source.connect(ctx.destination);  // heard, too
       live.media.addEventListener('ended', () => { statsOut.textContent += ' · the sound ended'; });

@@ -9,7 +9,7 @@ Web Audio graph hands the samples to `live.js`, which takes the FFTs and draws; 
 only computes, once per change of a setting, what a column means (`audiodemo.live.plan`,
 the same filterbanks as the static picture). Measured in `benchmarks/live.py`.
 
-The component's value is the tab's settings as JSON, with the URL of the tab's sound (for
+The component's value is the tab's settings as JSON, with the path of the tab's sound (for
 "play the sound live"); `live.js` watches it and asks the server for a new plan.
 """
 
@@ -48,15 +48,16 @@ CSS = (Path(__file__).with_name("live.css")).read_text()
 
 
 def settings_json(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap) -> str:
-    """The component's value: the tab's settings, checked, and its sound's URL."""
+    """The component's value: the tab's settings, checked, and its sound's path."""
     # a new frame size arrives a moment before the hop fitted to it: shorten the hop till then
     hop_length = min(int(hop_length), int(n_fft))
     settings = live.check_settings(dict(sample_rate=live.RATES[0], n_fft=n_fft, hop=hop_length,
                                         window=window, scale=scale, in_db=in_db,
                                         db_range=db_range, cmap=cmap))
     del settings["sample_rate"]  # the browser's own
-    # Gradio serves the tab's sound (an upload in its cache, or an example) at this route
-    settings["sound"] = f"/gradio_api/file={audio}" if audio else None
+    # the tab's sound (an upload in Gradio's cache, or an example): live.js asks Gradio's
+    # file route for it, relative to the page, as sound_picture.js does
+    settings["sound"] = str(audio) if audio else None
     return json.dumps(settings)
 
 

@@ -1,16 +1,18 @@
 // A picture that plays its sound (the `js_on_load` of `audiodemo/ui/sound_picture.py`).
-// In scope: `element`, `props` (value: {image, axes, sounds, caption}), `trigger`, `watch`.
+// In scope: `element`, `props` (value: {image, axes, sounds}), `trigger`, `watch`.
 // One player for the whole page (`window.audiodemoPlayer`): every picture that shows the
 // sound now playing draws its playhead; a drag over a time axis selects a stretch.
 const player = window.audiodemoPlayer = window.audiodemoPlayer || (() => {
   const audio = new Audio();
   const state = {audio, file: null, end: Infinity, listeners: new Set()};
-  const tick = () => {
+  const redraw = () => state.listeners.forEach((draw) => draw());
+  const frame = () => {  // only while something plays: an idle page does no work
     if (!audio.paused && audio.currentTime >= state.end) audio.pause();
-    state.listeners.forEach((draw) => draw());
-    requestAnimationFrame(tick);
+    redraw();
+    if (!audio.paused) requestAnimationFrame(frame);
   };
-  requestAnimationFrame(tick);
+  audio.addEventListener('play', () => requestAnimationFrame(frame));
+  audio.addEventListener('pause', redraw);  // the heads go (an ended sound pauses too)
   state.play = (file, start, end) => {
     const url = new URL(`gradio_api/file=${file}`, document.baseURI).href;
     if (state.file !== file) { audio.src = url; state.file = file; }
@@ -43,7 +45,7 @@ function build() {
   stage.className = 'sp-stage';
   stage.dataset.axes = JSON.stringify(v.axes);  // where time runs, for tests and tools
   const img = document.createElement('img');
-  img.className = 'sp-image'; img.src = v.image; img.alt = v.caption || 'a picture of the sound';
+  img.className = 'sp-image'; img.src = v.image; img.alt = 'a picture of the sound';
   img.draggable = false;
   stage.append(img);
   v.axes.forEach((box, k) => {
@@ -79,7 +81,7 @@ function build() {
   update();
 }
 
-function update() {  // playhead and selection, where this picture shows what plays
+function update() {  // the playhead, where this picture shows what plays
   const v = value();
   if (!v) return;
   const playing = v.sounds.some(([, file]) => file === player.file) && !player.audio.paused;
@@ -90,6 +92,11 @@ function update() {  // playhead and selection, where this picture shows what pl
     head.hidden = !inside;
     if (inside) head.style.left = `${100 * (box[0] + (t - box[4]) / (box[5] - box[4]) * (box[2] - box[0]))}%`;
   });
+}
+
+function showSelection() {  // the stretch selected, shaded on every time axis
+  const v = value();
+  if (!v) return;
   element.querySelectorAll('.sp-selection').forEach((sel) => {
     const box = v.axes[+sel.dataset.axis];
     sel.hidden = !selection;
@@ -98,8 +105,6 @@ function update() {  // playhead and selection, where this picture shows what pl
     sel.style.left = `${100 * x(selection[0])}%`;
     sel.style.width = `${100 * (x(selection[1]) - x(selection[0]))}%`;
   });
-  const root = element.querySelector('.sp');
-  if (root) root.dataset.playing = playing ? 'yes' : 'no';
 }
 
 function boxAt(event) {  // the time axis under the pointer, and where along it
@@ -129,7 +134,7 @@ element.addEventListener('pointermove', (event) => {
   const x = Math.min(Math.max((event.clientX - r.left) / r.width, drag.box[0]), drag.box[2]);
   const to = timeAt(drag.box, x);
   drag.moved = drag.moved || Math.abs(to - drag.from) > 0.005 * (drag.box[5] - drag.box[4]);
-  if (drag.moved) selection = [Math.min(drag.from, to), Math.max(drag.from, to)];
+  if (drag.moved) { selection = [Math.min(drag.from, to), Math.max(drag.from, to)]; showSelection(); }
   const readout = element.querySelector('.sp-readout');
   if (drag.moved && readout) readout.textContent = `Selected ${fmt(selection[0])} to ${fmt(selection[1])} (${fmt(selection[1] - selection[0])})`;
 });

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -38,8 +38,6 @@ class Picture:
     figure: Figure
     sounds: list[tuple[str, str]]  # (label, WAV path)
     time_axes: list[int] | None = None
-    caption: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def time_boxes(figure: Figure, time_axes: list[int] | None) -> list[list[float]]:
@@ -68,8 +66,6 @@ def render(picture: Picture, cache) -> dict:
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "axes": time_boxes(picture.figure, picture.time_axes),
         "sounds": [[label, cache(path)] for label, path in picture.sounds],
-        "caption": picture.caption,
-        **picture.extra,
     }
 
 

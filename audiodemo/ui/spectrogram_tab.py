@@ -81,6 +81,8 @@ def fit_hop(n_fft, hop_length):
 
 
 NO_COMPARE = "none"
+
+
 @user_errors
 def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitch=False,
             harmonics_hz=0, compare=NO_COMPARE, region=WHOLE):
@@ -97,9 +99,7 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
     harmonics_hz = float(harmonics_hz or 0)
     if harmonics_hz < 0 or not np.isfinite(harmonics_hz):
         raise ValueError(f"Harmonics need a frequency above 0 Hz (0: none), got {harmonics_hz}")
-    track = pitch_track(wave, sr) if pitch else None
-    if track is not None and offset:
-        track = dataclasses.replace(track, times=track.times + offset)
+    track = shifted(pitch_track(wave, sr), offset) if pitch else None
     overlay = Overlay(track, harmonic_series(harmonics_hz, sr / 2) if harmonics_hz else None,
                       notes=bool(pitch))
     views = [(f"frame {cfg.n_fft} ({1000 * cfg.n_fft / sr:.0f} ms), {scale}", view)]
@@ -128,9 +128,9 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
     )
 
 
-def shifted(view, offset: float):
-    """A view of an excerpt, its times at their place in the whole sound."""
-    return dataclasses.replace(view, times=view.times + offset) if offset else view
+def shifted(drawn, offset: float):
+    """A view or pitch track of an excerpt, its `times` at their place in the whole sound."""
+    return dataclasses.replace(drawn, times=drawn.times + offset) if offset else drawn
 
 
 @user_errors
@@ -215,11 +215,11 @@ def build_spectrogram_tab() -> dict:
                                          elem_id="spectrogram-picture")
                 region = gr.Textbox(WHOLE, visible=False, label="Region shown (s)")
                 resolution = gr.Markdown(label="Resolution", show_label=False)
-                live_plot = gr.Plot(label="Interactive spectrogram")
+                interactive_plot = gr.Plot(label="Interactive spectrogram")
         inputs = [audio, n_fft, hop, window, scale, in_db, db_range, cmap, pitch, harmonics,
                   compare, region]
         draw = dict(fn=analyse, inputs=inputs,
-                    outputs=[wave_plot, spec_plot, live_plot, resolution],
+                    outputs=[wave_plot, spec_plot, interactive_plot, resolution],
                     concurrency_id="torch")  # one pool of workers for every heavy event
         # the hop slider reacts to a person (`input`), not to `fit_hop` setting it: a new
         # frame size first fits the hop, then draws once
