@@ -6,12 +6,14 @@ module is the only one that calls `torch.load`. Format 2:
 
     format_version   2
     kind             registry key in `audiodemo.models.REGISTRY`: dcae, vae, unet, gtcrn,
-                     melody (the LSTM), melody_transformer
+                     melody (the LSTM), melody_transformer, melody_repeats (a bar-repeat
+                     head for one of those, `audiodemo.melody.repeats`)
     model_config     dict of the model's config dataclass: enough to rebuild the network
     preprocessing    dict: what turns data into the model's input. Denoisers: `spectrogram`
                      (a `SpectrogramConfig` dict), `features`, `clip_seconds`, `concat` (see
                      `audiodemo.denoise.features`). Melody: `vocab` (the symbols in id
-                     order) and `grid` (`steps_per_quarter`)
+                     order) and `grid` (`steps_per_quarter`); a repeat head: `base` (the
+                     model it mixes with)
     state_dict       the weights; float16 where `weights_dtype` says so, to halve the file
     weights_dtype    "float32" or "float16"
     training         dict: command, data, preset, epochs, seed, final metrics, date
@@ -39,6 +41,7 @@ from audiodemo.spectrogram import SpectrogramConfig
 FORMAT_VERSION = 2
 MELODY_GRID = {"steps_per_quarter": 4}  # sixteenth notes: the grid of `audiodemo.melody`
 MELODY_KINDS = ("melody", "melody_transformer")  # preprocessing: vocab and grid
+NO_SPECTROGRAM = (*MELODY_KINDS, "melody_repeats")
 
 
 @dataclass
@@ -153,7 +156,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         checkpoint = Checkpoint(kind=kind, model=model.eval(),
                                 preprocessing=dict(payload["preprocessing"]),
                                 training=dict(payload["training"]))
-        if "spectrogram" not in checkpoint.preprocessing and kind not in MELODY_KINDS:
+        if "spectrogram" not in checkpoint.preprocessing and kind not in NO_SPECTROGRAM:
             raise KeyError("preprocessing.spectrogram")
     except (KeyError, TypeError, AttributeError, RuntimeError) as err:  # missing or mismatched
         raise ValueError(f"Checkpoint {Path(path).name!r} is incomplete or inconsistent: "

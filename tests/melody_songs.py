@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,8 @@ from audiodemo.melody import shipped
 from audiodemo.melody.bundle import MelodyBundle, make_bundle
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
-from audiodemo.melody.model import MelodyModel, load_melody
+from audiodemo.melody.model import REPEATS_SUFFIX, MelodyModel, load_melody
+from audiodemo.melody.repeats import RepeatConfig, RepeatHead
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.train import train
 
@@ -56,8 +58,12 @@ def tiny_melody() -> tuple[MelodyModel, MelodyBundle]:
 
 def stand_in(monkeypatch, model: MelodyModel, bundle: MelodyBundle) -> None:
     """`model` and `bundle` in place of the shipped ones (`audiodemo.melody.shipped`), the
-    cached ones and the copy index forgotten."""
+    cached ones and the copy index forgotten; asked for bar repeats, `model` with a head
+    that has not been fitted (it copies a bar now and then)."""
     for getter in (shipped.get_model, shipped.get_bundle, shipped.get_copies):
         getter.cache_clear()
-    monkeypatch.setattr(shipped, "get_model", lambda name=None: model)
+    with_head = replace(model, repeats=RepeatHead(RepeatConfig()).eval(),
+                        name=model.name + REPEATS_SUFFIX)
+    monkeypatch.setattr(shipped, "get_model",
+                        lambda name=None, repeats=False: with_head if repeats else model)
     monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)

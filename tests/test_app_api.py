@@ -167,6 +167,11 @@ def test_api_answers_generate_for_each_model(app_url, model):
     assert shipped.MODELS[model].label in report and form is not None and chances is not None
     assert last["model"] == model and last["seed_length"] == 8
     assert roll["sounds"][0][0] == "Play" and len(roll["axes"]) == 1  # the piano roll plays
+    assert "with bar repeats" in report and last["repeats"]  # the head is on by default
+    plain = client.predict(
+        "(type a seed below)", "60 _ 62 _ 64 _ 65 _", "detect it", 0.9, 2, "D", 110, 1, 3,
+        True, True, model, 2, None, False, api_name="/generate")
+    assert "with bar repeats" not in plain[4] and not plain[6]["repeats"]
 
 
 def test_api_refuses_bad_generate_requests(app_url):

@@ -201,6 +201,11 @@ def test_each_melody_model_writes_a_melody_and_shows_its_form(page: Page, app_ur
             timeout=TIMEOUT)
         expect(page.locator("#melody-chances img").first).to_be_visible(
             timeout=TIMEOUT)
+    expect(page.locator("#melody-report")).to_contain_text("with bar repeats")
+    page.locator("#melody-repeats input").uncheck()  # the head is on unless turned off
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("#melody-report")).not_to_contain_text("with bar repeats",
+                                                                 timeout=TIMEOUT)
 
 
 def test_a_lesson_step_opens_its_tab_with_its_controls_set(page: Page, app_url):

@@ -118,15 +118,17 @@ def test_every_shipped_checkpoint_is_format_2_and_rebuilds():
     shipped = sorted(CHECKPOINTS.glob("*.pt"))
     assert {p.stem for p in shipped} >= {"ours_wideband", "ours", "paper_dcae", "paper_vae",
                                          "latent_ae", "latent_vae", "melody", "melody_paper",
-                                         "melody_transformer"}
+                                         "melody_transformer", "melody_repeats",
+                                         "melody_transformer_repeats", "melody_paper_repeats"}
     for path in shipped:
         payload = torch.load(path, weights_only=True)  # as written, not upgraded
         assert payload["format_version"] == FORMAT_VERSION == 2
         assert set(payload) == {"format_version", "kind", "model_config", "preprocessing",
                                 "state_dict", "weights_dtype", "training"}
         loaded = load_checkpoint(shipped_checkpoint(path.stem))
-        assert ("vocab" if loaded.kind in MELODY_KINDS else "spectrogram") in (
-            loaded.preprocessing)
+        needs = ("vocab" if loaded.kind in MELODY_KINDS else "base"
+                 if loaded.kind == "melody_repeats" else "spectrogram")
+        assert needs in loaded.preprocessing
 
 
 def test_a_melody_checkpoint_round_trips_through_the_one_format(tmp_path):

@@ -73,7 +73,8 @@ def test_the_cli_trains_and_prints_json_scores(tmp_path, monkeypatch, capsys):
     assert cli.main(["evaluate", "--data", "fake", "--checkpoint", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {"accuracy", "onset_accuracy", "nll", "perplexity", "songs",
-                           "symbols"}
+                           "symbols", "model"}
+    assert result["model"] == "LSTM"  # no bar-repeat head beside it
     assert result["songs"] == 4
 
 

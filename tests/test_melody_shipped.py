@@ -24,7 +24,7 @@ def test_a_model_from_another_split_than_the_bundle_is_refused(monkeypatch):
     model, bundle = tiny_melody()
     shipped.get_model.cache_clear()
     monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)
-    monkeypatch.setattr(shipped, "load_melody", lambda path: type(model)(
+    monkeypatch.setattr(shipped, "load_melody", lambda path, repeats=None: type(model)(
         model.net, model.vocab, {"split_seed": 5, "data": ""}))
     with pytest.raises(ValueError, match="does not match the model's training split"):
         shipped.get_model("lookback")

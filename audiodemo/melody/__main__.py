@@ -4,6 +4,7 @@
     python -m audiodemo.melody train --model paper --data essenFolksong/erk --out m.pt
     python -m audiodemo.melody evaluate --model lookback --json
     python -m audiodemo.melody generate --seed "60 _ 62 _ 64 _ 65 _" --bars 8 --out tune.mid
+    python -m audiodemo.melody repeats --model transformer --out runs/t_repeats.pt
     python -m audiodemo.melody bundle --out assets/melody_corpus.npz
 
 `--model` names one of the three (`transformer`, `lookback`: our LSTM, `paper`: the paper's
@@ -16,11 +17,13 @@ LSTM; see `audiodemo.melody.shipped.MODELS`): `train` trains that kind with its 
 80 % train, 10 % validation, 10 % test. `evaluate` scores the test songs of that split
 (`--split all`: every song, for a corpus the model never saw) and prints a table, or with
 `--json` one JSON object with `accuracy`, `onset_accuracy`, `nll`, `perplexity`, `songs`,
-`symbols`. `generate` continues a seed (MIDI numbers, note names, `_` and `r`) in C major /
-A minor, moves it to `--key`, and writes MIDI (and MusicXML with `--musicxml`); with
-`--variations K` the files are numbered `tune-1.mid` ... `tune-K.mid`; a melody ends in
-its last bar where the model would end a song (`--no-end-in-last-bar`: it may stop early or
-be cut at the length). `bundle` packs the
+`symbols` (and `model`, its name). Both mix in the model's bar-repeat head
+(`audiodemo.melody.repeats`, the file `NAME_repeats.pt` beside the checkpoint) where there
+is one, unless `--no-repeats`; `repeats` fits one. `generate` continues a seed (MIDI
+numbers, note names, `_` and `r`) in C major / A minor, moves it to `--key`, and writes
+MIDI (and MusicXML with `--musicxml`); with `--variations K` the files are numbered
+`tune-1.mid` ... `tune-K.mid`; a melody ends in its last bar where the model would end a
+song (`--no-end-in-last-bar`: it may stop early or be cut at the length). `bundle` packs the
 seeds and training songs the app shows and compares with (see `audiodemo.melody.bundle`).
 """
 
@@ -37,6 +40,7 @@ from audiodemo.melody.evaluate import evaluate, split_songs
 from audiodemo.melody.generate import KEYS, generate_variations, key_name
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import write_melody
+from audiodemo.melody.repeats_fit import bar_terms, fit, log_likelihood, save_repeats
 from audiodemo.melody.shipped import MODELS, available
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.melody.vocab import Vocabulary
@@ -64,8 +68,19 @@ def _checkpoint(args) -> Path:
     return CHECKPOINTS / f"{MODELS[args.model or available()[0]].checkpoint}.pt"
 
 
+def _load(args):
+    """The model of `_checkpoint`, with the bar-repeat head beside it (`NAME_repeats.pt`)
+    where there is one, unless `--no-repeats`; `ValueError` for `--repeats` without one."""
+    path = _checkpoint(args)
+    head = path.with_name(f"{path.stem}_repeats.pt")
+    if args.repeats and not head.is_file():
+        raise ValueError(f"No bar-repeat head beside {path.name} ({head.name}): fit one with "
+                         f"`python -m audiodemo.melody repeats`, or pass --no-repeats")
+    return load_melody(path, head if args.repeats is not False and head.is_file() else None)
+
+
 def _evaluate(args) -> int:
-    model = load_melody(_checkpoint(args))
+    model = _load(args)
     songs = load_songs(args.data)
     trained = model.training.get("split_seed")
     seed = args.seed if args.seed is not None else (trained or 0)
@@ -74,6 +89,7 @@ def _evaluate(args) -> int:
                          f"under seed {seed} would include training songs")
     scored = songs if args.split == "all" else split_songs(songs, seed)[2]
     result = evaluate(model, scored, model.vocab)
+    result["model"] = model.name
     if args.json:
         print(json.dumps(result))
     else:
@@ -83,7 +99,7 @@ def _evaluate(args) -> int:
 
 
 def _generate(args) -> int:
-    model = load_melody(_checkpoint(args))
+    model = _load(args)
     seed = parse_seed(args.seed)
     signature = Song("seed", seed, args.time_signature, "C major")
     if not 1 <= args.variations <= 16:
@@ -106,6 +122,23 @@ def _generate(args) -> int:
         how = ("cut at the length" if not variation.melody.ended else "ended in the last bar"
                if args.end_in_last_bar else "ended early by the model")
         print(" and ".join(str(p) for p in [midi_path, xml_path] if p) + f" ({how})")
+    return 0
+
+
+def _repeats(args) -> int:
+    """Fit the bar-repeat head to a model on its split's validation songs."""
+    path = _checkpoint(args)
+    model = load_melody(path)
+    songs = split_songs(load_songs(args.data), model.training.get("split_seed", 0))[1]
+    terms = bar_terms(model, songs)
+    head = fit(terms)
+    per_bar = float(log_likelihood(head, terms).detach())
+    before = float(terms.log_new.mean())
+    command = "python -m audiodemo.melody " + " ".join(args.argv)
+    save_repeats(args.out, head, path.stem, model, len(songs), len(terms.log_new), per_bar,
+                 command)
+    print(f"{len(terms.log_new)} bars of {len(songs)} validation songs: log chance per bar "
+          f"{before:.3f} -> {per_bar:.3f} nats; wrote {args.out}")
     return 0
 
 
@@ -145,7 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--seed", type=int, default=None,
                    help="the split's seed (default: the one the checkpoint trained with)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
-    g = sub.add_parser("generate", help="continue a seed and write MIDI / MusicXML")
+    for parser in (e, g := sub.add_parser("generate", help="continue a seed and write MIDI / "
+                                                          "MusicXML")):
+        parser.add_argument("--repeats", action=argparse.BooleanOptionalAction, default=None,
+                            help="mix in the bar-repeat head beside the checkpoint "
+                                 "(NAME_repeats.pt; by default where there is one); "
+                                 "--no-repeats: the model alone")
     g.add_argument("--seed", required=True, help='symbols, e.g. "60 _ 62 _ E4 _ r _"')
     g.add_argument("--bars", type=int, default=8)
     g.add_argument("--temperature", type=float, default=1.0)
@@ -164,6 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--checkpoint", default=None, help="any checkpoint file instead")
     g.add_argument("--out", required=True, help="MIDI file to write")
     g.add_argument("--musicxml", default=None, help="MusicXML file to write too")
+    r = sub.add_parser("repeats", help="fit the bar-repeat head to a model (on its split's "
+                                       "validation songs)")
+    r.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
+    r.add_argument("--model", default=None, choices=list(MODELS),
+                   help="a shipped model (default: the first shipped)")
+    r.add_argument("--checkpoint", default=None, help="any checkpoint file instead")
+    r.add_argument("--out", required=True, help="the head's checkpoint to write")
     b = sub.add_parser("bundle", help="pack seeds and training songs for the app")
     b.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
     b.add_argument("--seed", type=int, default=0, help="the split's seed (as in training)")
@@ -171,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"train": _train, "evaluate": _evaluate, "generate": _generate,
-                "bundle": _bundle}
+                "repeats": _repeats, "bundle": _bundle}
     try:
         return commands[args.command](args)
     except ValueError as err:

@@ -18,6 +18,7 @@ import torch
 
 from audiodemo.melody.keys import SEMITONES, shift_to
 from audiodemo.melody.model import MelodyModel
+from audiodemo.melody.repeats import BarChoice
 from audiodemo.melody.symbols import END, HIGHEST, LOWEST, is_onset
 
 MAX_BARS = 64
@@ -98,16 +99,28 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     ids = torch.tensor([[end, *model.vocab.encode(seed)]]).repeat(k, 1)
     bar, pick = torch.full((k,), steps_per_bar), torch.full((k,), pickup)
     logits, state = model.net(ids, bar, pick)
+    choice = (None if model.repeats is None
+              else BarChoice(model.repeats, k, steps_per_bar, pickup, end))
     end_chances = []  # [t]: (K,) chance that the song ends after t generated symbols
     for t in range(steps + 1):
         last = logits[:, -1]
         p = tempered(last, temperature)
+        if choice is not None:  # the bar-repeat head's mixture (temperature: the model's)
+            base, history = p.numpy(), ids[:, 1:].numpy()
+            p = torch.from_numpy(choice.mix(len(seed) + t, history, base))
         end_chances.append(p[:, end])
         if t == steps:
             break
-        if end_in_last_bar:  # ruled out in the logits, so no row underflows to zeros
+        if end_in_last_bar and choice is not None:
+            p = p.index_fill(1, torch.tensor([end]), 0.0)
+            if (p.sum(dim=1) <= 0).any():  # every chance but the end's underflowed
+                p = torch.from_numpy(choice.mix(len(seed) + t, history, tempered(
+                    last.index_fill(1, torch.tensor([end]), -torch.inf), temperature).numpy()))
+        elif end_in_last_bar:  # ruled out in the logits, so no row underflows to zeros
             p = tempered(last.index_fill(1, torch.tensor([end]), -torch.inf), temperature)
         nxt = draw(p, rng)
+        if choice is not None:
+            choice.observe(len(seed) + t, nxt.numpy(), base)
         if not end_in_last_bar and int(nxt[0]) == end:
             return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=True)
         ids = torch.cat([ids, nxt[:, None]], dim=1)

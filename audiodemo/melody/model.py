@@ -13,7 +13,8 @@ Checkpoints: `audiodemo.checkpoint`, kind "melody", the vocabulary in its prepro
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -40,6 +41,7 @@ class MelodyConfig:
     vocab_size: int = len(Vocabulary.default())
 
 
+REPEATS_SUFFIX = " + bar repeats"  # a model's name with the head mixed in
 MAX_AGE = 32  # sixteenths since the sounding note began, counted up to this
 HOLD_ID = Vocabulary.default().index[HOLD]
 
@@ -127,20 +129,32 @@ class MelodyModel:
     vocab: Vocabulary
     training: dict
     name: str = "LSTM"  # as tables and the tab call it
+    repeats: nn.Module | None = None  # a RepeatHead mixed in (`audiodemo.melody.repeats`)
 
     @torch.no_grad()
     def distributions(self, ids: list[int], song: Song | None = None) -> np.ndarray:
-        """`(len(ids) - 1, V)` probabilities of each next symbol, the song giving the bar."""
+        """`(len(ids) - 1, V)` probabilities of each next symbol, the song giving the bar
+        (the mixture with the bar-repeat head where there is one)."""
         bar = song.steps_per_bar if song else 16
         pickup = song.pickup if song else 0
         logits, _ = self.net(torch.tensor([ids[:-1]]), torch.tensor([bar]),
                              torch.tensor([pickup]))
-        return torch.softmax(logits[0].double(), dim=-1).numpy()
+        probs = torch.softmax(logits[0].double(), dim=-1).numpy()
+        if self.repeats is None:
+            return probs
+        from audiodemo.melody.repeats import mixed_distributions
+
+        return mixed_distributions(self.repeats, list(ids[1:]), probs, bar, pickup)
+
+    def without_repeats(self) -> MelodyModel:
+        """The same model with no bar-repeat head."""
+        return replace(self, repeats=None, name=self.name.removesuffix(REPEATS_SUFFIX))
 
 
-def load_melody(path: str | os.PathLike) -> MelodyModel:
-    """A melody model (LSTM or transformer) from its checkpoint; `ValueError` for anything
-    that is not one."""
+def load_melody(path: str | os.PathLike, repeats: str | os.PathLike | None = None
+                ) -> MelodyModel:
+    """A melody model (LSTM or transformer) from its checkpoint, with the bar-repeat head of
+    the checkpoint `repeats` if given; `ValueError` for anything that is not one."""
     from audiodemo.checkpoint import MELODY_KINDS, load_checkpoint  # the registry imports us
 
     checkpoint = load_checkpoint(path)
@@ -148,4 +162,14 @@ def load_melody(path: str | os.PathLike) -> MelodyModel:
         raise ValueError(f"Cannot load melody checkpoint {os.path.basename(path)!r}: it holds "
                          f"a {checkpoint.kind} model")
     vocab = Vocabulary(tuple(checkpoint.preprocessing["vocab"]))
-    return MelodyModel(checkpoint.model, vocab, checkpoint.training, checkpoint.model.name)
+    model = MelodyModel(checkpoint.model, vocab, checkpoint.training, checkpoint.model.name)
+    if repeats is None:
+        return model
+    head = load_checkpoint(repeats)
+    if head.kind != "melody_repeats":
+        raise ValueError(f"{os.path.basename(repeats)!r} holds a {head.kind} model, not a "
+                         f"bar-repeat head")
+    if head.preprocessing.get("base") != Path(path).stem:
+        raise ValueError(f"{os.path.basename(repeats)!r} was fitted to "
+                         f"{head.preprocessing.get('base')!r}, not {Path(path).stem!r}")
+    return replace(model, repeats=head.model, name=model.name + REPEATS_SUFFIX)

@@ -19,8 +19,9 @@ from audiodemo.melody.form import (
 )
 from audiodemo.melody.generate import Melody
 from audiodemo.melody.render import to_midi
+from audiodemo.melody.repeats import mixed_distributions
 from audiodemo.melody.symbols import END, STEP
-from audiodemo.plots.chances import chances_figure, symbol_label
+from audiodemo.plots.chances import chances_figure, symbol_label, tempered_chances
 from audiodemo.plots.form import FormPanel, form_figure
 from audiodemo.plots.piano_roll import RollPart, piano_roll_figure
 
@@ -51,18 +52,28 @@ def form_picture(model: str, melodies: list[Melody], steps_per_bar: int, pickup:
 
 
 def chances_picture(model: str, symbols: list[str], seed_length: int, time_signature: str,
-                    pickup: int, temperature: float, step: int) -> Figure:
+                    pickup: int, temperature: float, step: int, repeats: bool = False
+                    ) -> Figure:
     """The next symbol's chances at `step` (1: the first after the seed, clipped to the
-    melody) of a melody `symbols` (seed first, in the model's key)."""
-    loaded = shipped.get_model(model)
+    melody) of a melody `symbols` (seed first, in the model's key), with the model's
+    bar-repeat head mixed in if `repeats` (the temperature then sharpens the model's chances
+    before the mixture, as generation does)."""
+    loaded = shipped.get_model(model, repeats)
     step = int(np.clip(int(step or 1), 1, max(len(symbols) - seed_length, 1)))
     song = Song("melody", symbols, time_signature, "C major", pickup)
-    p = loaded.distributions(loaded.vocab.encode([END, *symbols]), song)
+    ids = loaded.vocab.encode([END, *symbols])
+    p = loaded.distributions(ids, song)
     at = seed_length + step - 1  # row t predicts symbol t
+    drawn_from = None
+    if loaded.repeats is not None:
+        base = loaded.without_repeats().distributions(ids, song)
+        tempered = np.array([tempered_chances(row, temperature) for row in base])
+        drawn_from = mixed_distributions(loaded.repeats, ids[1:], tempered,
+                                         song.steps_per_bar, pickup)[at]
     drawn = symbols[at] if at < len(symbols) else END
     return chances_figure(p[at], loaded.vocab.to_list(), temperature, drawn,
                           f"Step {step} after the seed: the chances of the next symbol "
-                          f"(drawn: {symbol_label(drawn)})")
+                          f"(drawn: {symbol_label(drawn)})", drawn_from)
 
 
 def roll_picture(melodies: list[Melody], tempo: float, durations: list[float],

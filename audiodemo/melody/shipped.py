@@ -2,6 +2,8 @@
 
 `MODELS` names the three (the paper's LSTM, our lookback LSTM, the transformer), each with
 its checkpoint in `checkpoints/` and a sentence on what it is; `get_model(name)` loads one.
+`get_model(name, repeats=True)` mixes in the model's bar-repeat head
+(`audiodemo.melody.repeats`, shipped beside it as `CHECKPOINT_repeats.pt`).
 `get_bundle` is the seeds, their whole songs and the training songs of
 `assets/melody_corpus.npz`; a model is refused unless it trained on the bundle's split, so
 its seeds are songs it never saw. `get_copies` indexes those training songs for the
@@ -69,11 +71,21 @@ def model_named(name: str) -> ShippedMelody:
     return MODELS[name]
 
 
-@functools.lru_cache(maxsize=len(MODELS))
-def get_model(name: str | None = None) -> MelodyModel:
+def repeats_path(name: str) -> Path:
+    """Where model `name`'s bar-repeat head is shipped (`audiodemo.melody.repeats`)."""
+    return CHECKPOINTS / f"{model_named(name).checkpoint}_repeats.pt"
+
+
+@functools.lru_cache(maxsize=2 * len(MODELS))
+def get_model(name: str | None = None, repeats: bool = False) -> MelodyModel:
     """A shipped melody checkpoint (default: the first available), loaded once, checked
-    against the bundle's split."""
-    model = load_melody(shipped_checkpoint(model_named(name or available()[0]).checkpoint))
+    against the bundle's split; with `repeats`, its bar-repeat head mixed in (where one is
+    shipped; `ValueError` where not)."""
+    name = name or available()[0]
+    head = repeats_path(name) if repeats else None
+    if head is not None and not head.is_file():
+        raise ValueError(f"No bar-repeat head is shipped for the {model_named(name).label}")
+    model = load_melody(shipped_checkpoint(model_named(name).checkpoint), head)
     get_bundle().check_split(model.training)
     return model
 
@@ -113,9 +125,10 @@ class Written:
 def write_variations(song: Song, count: int, bars: int, temperature: float, key: str,
                      tempo: float, random_seed: int, folder: Path, end_in_last_bar: bool = True,
                      avoid_copies: bool = True, before: Callable[[int], None] | None = None,
-                     model: str | None = None) -> Iterator[Written]:
-    """`count` continuations of `song` (a seed) by the shipped `model` (`generate_variations`),
-    each moved to `key` and written to `folder` as `melody-K.mid`, `.musicxml` and `.abc`,
+                     model: str | None = None, repeats: bool = False) -> Iterator[Written]:
+    """`count` continuations of `song` (a seed) by the shipped `model` (`generate_variations`;
+    with `repeats`, its bar-repeat head mixed in), each moved to `key` and written to
+    `folder` as `melody-K.mid`, `.musicxml` and `.abc`,
     with its statistics (`melody_statistics` of the continuation). With `end_in_last_bar`
     and `avoid_copies`, drafts copying more than `COPIED_BARS` bars of a training song are
     set aside. `before(k)`, if given, is called before the k-th is drawn."""
@@ -123,9 +136,9 @@ def write_variations(song: Song, count: int, bars: int, temperature: float, key:
     longer = COPIED_BARS * song.steps_per_bar + 1
     avoid = ((lambda symbols: get_copies().copies(symbols, longer))
              if end_in_last_bar and avoid_copies else None)
-    drafts = generate_variations(get_model(model), song.symbols, count, bars, temperature, key,
-                                 minor, song.steps_per_bar, song.pickup, random_seed,
-                                 end_in_last_bar, avoid, before=before)
+    drafts = generate_variations(get_model(model, repeats), song.symbols, count, bars,
+                                 temperature, key, minor, song.steps_per_bar, song.pickup,
+                                 random_seed, end_in_last_bar, avoid, before=before)
     for k, variation in enumerate(drafts):
         melody = variation.melody
         statistics = melody_statistics(melody.continuation, song.steps_per_bar, minor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from torch import nn
 
 from audiodemo.melody.model import MelodyConfig, MelodyLSTM
+from audiodemo.melody.repeats import RepeatConfig, RepeatHead
 from audiodemo.melody.transformer import MelodyTransformer, MelodyTransformerConfig
 from audiodemo.models.gtcrn import GTCRN, GTCRNConfig
 from audiodemo.models.paper import PaperAEConfig, PaperAutoencoder
@@ -17,6 +18,7 @@ REGISTRY = {
     "gtcrn": (GTCRNConfig, GTCRN),
     "melody": (MelodyConfig, MelodyLSTM),
     "melody_transformer": (MelodyTransformerConfig, MelodyTransformer),
+    "melody_repeats": (RepeatConfig, RepeatHead),
 }
 
 

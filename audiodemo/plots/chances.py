@@ -28,10 +28,11 @@ def tempered_chances(p: np.ndarray, temperature: float) -> np.ndarray:
 
 
 def chances_figure(p: np.ndarray, vocab: list[str], temperature: float, drawn: str,
-                   title: str) -> Figure:
+                   title: str, drawn_from: np.ndarray | None = None) -> Figure:
     """Bars of the `SHOWN` likeliest symbols under `p` (the model's, at T = 1) and at
-    `temperature`; the symbol that was drawn is among them, marked."""
-    q = tempered_chances(p, temperature)
+    `temperature` (`drawn_from`, default `p` tempered); the symbol that was drawn is among
+    them, marked."""
+    q = tempered_chances(p, temperature) if drawn_from is None else drawn_from
     order = [int(i) for i in np.argsort(-np.maximum(p, q))[:SHOWN]]
     if drawn in vocab and vocab.index(drawn) not in order:
         order[-1] = vocab.index(drawn)

@@ -32,6 +32,7 @@ from audiodemo.melody.generate import (
 from audiodemo.melody.keys import KEY_NAMES, shift_to
 from audiodemo.melody.pictures import chances_picture, form_picture, roll_picture
 from audiodemo.melody.render import SAMPLE_RATE, musicxml, score_svg, synthesize, to_stream
+from audiodemo.melody.report import statistics_table
 from audiodemo.melody.seeds import Seed, bundled_seed, file_seed, typed_seed
 from audiodemo.ui.common import cleared_on_error, user_errors
 from audiodemo.ui.outputs import LOUDNESS_NOTE, output_dir, player
@@ -43,6 +44,8 @@ DETECT = "detect it"
 AS_SEED = "the seed's own"
 MAX_VARIATIONS = 4
 GAP_SECONDS = 1.0  # of silence between variations in the one player
+REPEATS_LABEL = ("Repeat bars as songs do: at each bar line, a small head fitted to the "
+                 "model chooses a new bar or a copy of one of the 16 before it")
 
 INTRO = """
 A melody model reads a melody one sixteenth note at a time (a pitch where a note starts, `_`
@@ -58,7 +61,10 @@ chance it gives a song ending in that bar, so the cadence is the model's own, no
 drafts that copy more than two bars of a training song can be set aside. The statistics say
 whether it stays in key, ends on the tonic, repeats bars as folk songs do, or copies a
 training song; the **form** pictures show which bars repeat which, beside the seed's own
-song, and for the transformer which earlier bars it looked at while writing each bar.
+song, and for the transformer which earlier bars it looked at while writing each bar. Left
+alone, each model almost never repeats a whole bar (sixteen symbols drawn in a row must all
+agree), while a sixth of a folk song's bars are repeats: **Repeat bars** makes that choice
+once per bar, and the models' held-out scores improve with it.
 """
 
 
@@ -116,6 +122,7 @@ def chances(last: dict | None, step):
         model, symbols = str(last["model"]), [str(x) for x in last["symbols"]]
         first, pickup = int(last["seed_length"]), int(last["pickup"])
         signature, temperature = str(last["time_signature"]), float(last["temperature"])
+        repeats = bool(last.get("repeats", False))
     except (KeyError, TypeError, ValueError):
         raise ValueError("Generate a melody first: its chances are drawn from it.") from None
     shipped.model_named(model)
@@ -124,15 +131,17 @@ def chances(last: dict | None, step):
         raise ValueError("That is not a melody this tab wrote: generate one first.")
     if not re.fullmatch(r"[1-9][0-9]?/(1|2|4|8|16)", signature):
         raise ValueError(f"Not a time signature: {signature!r}")
-    return chances_picture(model, symbols, first, signature, pickup, temperature, step)
+    return chances_picture(model, symbols, first, signature, pickup, temperature, step,
+                           repeats)
 
 
 @user_errors
 def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variations,
              random_seed, end_in_last_bar=True, avoid_copies=True, model=None,
-             step=1, upload=None, progress=gr.Progress()):
+             step=1, upload=None, repeats=True, progress=gr.Progress()):
     """Scores, audio, files, symbols, statistics and form pictures of `variations`
-    continuations of a seed by `model`, and the chances at `step` of the first."""
+    continuations of a seed by `model` (with its bar-repeat head if `repeats`), and the
+    chances at `step` of the first."""
     seed = _seed(seed_name, typed or "", typed_key, upload)
     song, own_tonic, how = seed.song, seed.tonic, seed.how
     model = model or shipped.available()[0]
@@ -165,17 +174,14 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     with torch.inference_mode():
         written = list(shipped.write_variations(
             song, variations, bars, temperature, key, tempo, random_seed, folder,
-            bool(end_in_last_bar), bool(avoid_copies), before=report, model=model))
+            bool(end_in_last_bar), bool(avoid_copies), before=report, model=model,
+            repeats=bool(repeats)))
     for k, w in enumerate(written):
         symbols, stats = w.variation.symbols, w.statistics
         scores.append(f"<h4>Variation {k + 1}</h4>" + score_svg(w.xml))
         files += [str(w.midi), str(w.musicxml), str(w.abc)]
         texts.append(f"{k + 1}: " + " ".join(symbols))
-        rows.append(f"| {k + 1} | {stats['notes']} | {100 * stats['in_key']:.0f} % | "
-                    f"{'yes' if stats['ends_on_tonic'] else 'no'} | {stats['range']} | "
-                    f"{stats['bar_repetition']:.2f} | {stats['near_repetition']:.2f} | "
-                    f"{stats['longest_copy_bars']:.1f} |"
-                    + f" {_ending(w.variation.melody, bool(end_in_last_bar))} |")
+        rows.append((w.variation.melody, stats))
         wave, synth = synthesize(symbols, tempo)
         waves += [wave, np.zeros(int(GAP_SECONDS * SAMPLE_RATE), wave.dtype)]
         melodies.append(w.variation.melody)
@@ -190,27 +196,19 @@ def generate(seed_name, typed, typed_key, temperature, bars, key, tempo, variati
     first = melodies[0]
     last = {"model": model, "symbols": first.symbols, "seed_length": len(first.seed),
             "time_signature": song.time_signature, "pickup": song.pickup,
-            "temperature": temperature}
+            "temperature": temperature, "repeats": bool(repeats)}
     seconds = time.perf_counter() - start
-    table = "\n".join([
-        "| variation | notes | in key | ends on tonic | range (semitones) | bar repetition | "
-        "near repetition | longest copy (bars) | ending |",
-        "|---|---|---|---|---|---|---|---|---|", *rows])
+    table = statistics_table(rows, bool(end_in_last_bar))
     mode = "minor" if is_minor else "major"
     seed_key = (f"; the seed read in {own_tonic} {mode} ({how})" if how != "as the song"
                 else "")
     report = (f"{variations} × {bars} bars after the seed *{song.name}* "
               f"({song.time_signature}, {key} {mode}{seed_key}) by the "
-              f"{shipped.model_named(model).label} in {seconds:.2f} s. The player has {heard}, "
+              f"{shipped.model_named(model).label}{' with bar repeats' if repeats else ''} "
+              f"in {seconds:.2f} s. The player has {heard}, "
               f"by {synth}.\n\n{table}")
     return ("".join(scores), audio, files, "\n".join(texts), report, form, last,
             chances(last, step), roll)
-
-
-def _ending(melody, end_in_last_bar: bool) -> str:
-    if end_in_last_bar:
-        return "where the model ends a song" if melody.ended else "cut at the length"
-    return "ended early by the model" if melody.ended else "cut at the length"
 
 
 def _models_text() -> str:
@@ -251,6 +249,7 @@ def build_melody_tab() -> dict:
                                      f"song of its own would end)")
                 avoid_copies = gr.Checkbox(True, label="…and set aside drafts that copy more "
                                            "than two bars of a training song")
+                repeats = gr.Checkbox(True, label=REPEATS_LABEL, elem_id="melody-repeats")
                 go = gr.Button("Generate", variant="primary")
             with gr.Column(scale=2):
                 scores = gr.HTML(elem_id="melody-score", label="Scores", show_label=False)
@@ -286,7 +285,7 @@ def build_melody_tab() -> dict:
         generating = go.click(generate,
                               inputs=[seed, typed, typed_key, temperature, bars, key, tempo,
                                       variations, random_seed, ending, avoid_copies, model,
-                                      step, upload],
+                                      step, upload, repeats],
                               outputs=outputs, api_name="generate", concurrency_id="torch")
         cleared_on_error(generating, outputs)
         # the page's way to another step of the same melody; the API asks /generate with
@@ -294,4 +293,4 @@ def build_melody_tab() -> dict:
         step.release(chances, inputs=[last, step], outputs=[chances_plot],
                      api_visibility="private", concurrency_id="torch")
         return {"model": model, "seed": seed, "temperature": temperature, "bars": bars,
-                "variations": variations}
+                "variations": variations, "repeats": repeats}
