@@ -2,16 +2,20 @@
 
     python -m benchmarks.melody [--data essenFolksong/erk] [--models transformer lookback paper]
                                 [--split-seeds 0 1 2] [--trained DIR] [--melodies 100]
+                                [--repeats both|with|without]
 
 1. For each split seed: always-hold and n-gram baselines (trained on that split's training
    songs) and the three models (`audiodemo.melody.shipped.MODELS`: the shipped checkpoint
    for its own split seed; for other seeds, `DIR/CHECKPOINT-seedN.pt`, or a row saying how
-   to train it), scored on the test songs at every position, with training time.
+   to train it), scored on the test songs at every position, with training time; and each
+   with its bar-repeat head (`audiodemo.melody.repeats`: the one shipped beside it, else
+   one fitted here on the split's validation songs).
 2. The paper's split (random overlapping windows of 64 symbols): a 16-gram's accuracy on the
    last symbol of test windows, beside the same model split by song.
-3. For each shipped model, melodies 8 bars after the opening of test songs (T = 1.0 and 0.8,
-   free or the app's default) and the statistics of what the model added, beside the test
-   songs' own (their 8 bars after the opening, and whole); generation time per melody.
+3. For each shipped model, with and without its head (`--repeats`), melodies 8 bars after
+   the opening of test songs (T = 1.0 and 0.8, free or the app's default) and the statistics
+   of what the model added, beside the test songs' own (their 8 bars after the opening, and
+   whole); generation time per melody.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import csv
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +40,9 @@ from audiodemo.melody.evaluate import (
     window_accuracy,
 )
 from audiodemo.melody.generate import CANDIDATES, continue_melody
-from audiodemo.melody.model import load_melody
+from audiodemo.melody.model import REPEATS_SUFFIX, MelodyModel, load_melody
 from audiodemo.melody.ngram import AlwaysHold, NGram
+from audiodemo.melody.repeats_fit import bar_terms, fit
 from audiodemo.melody.shipped import MODELS
 from audiodemo.melody.statistics import CopyIndex, melody_statistics
 from audiodemo.melody.vocab import Vocabulary
@@ -69,7 +75,19 @@ def checkpoint_for(name: str, seed: int, trained: Path | None) -> Path | None:
     return other if other is not None and other.is_file() else None
 
 
-def scores_by_seed(songs, names: list[str], seeds, trained: Path | None) -> None:
+def with_repeats(path: Path, model: MelodyModel, validation) -> tuple[MelodyModel, str]:
+    """`model` with its bar-repeat head: the file beside `path` (`NAME_repeats.pt`), else
+    one fitted here on the split's validation songs, as `python -m audiodemo.melody
+    repeats` fits it; and which of the two, in words."""
+    shipped = path.with_name(f"{path.stem}_repeats.pt")
+    if shipped.is_file():
+        return load_melody(path, shipped), shipped.name
+    head = fit(bar_terms(model, validation))
+    return replace(model, repeats=head, name=model.name + REPEATS_SUFFIX), "fitted here"
+
+
+def scores_by_seed(songs, names: list[str], seeds, trained: Path | None,
+                   repeats: bool = True) -> None:
     print("## Next-symbol prediction, split by song (test songs, every position)\n")
     for seed in seeds:
         train, val, test = split_songs(songs, seed)
@@ -94,6 +112,10 @@ def scores_by_seed(songs, names: list[str], seeds, trained: Path | None) -> None
                                  f"{model.training.get('split_seed')}")
             print(row(f"{MODELS[name].label}, {path.name} ({_trained_minutes(path):.1f} min)",
                       evaluate(model, test, VOCAB)))
+            if repeats:
+                head, how = with_repeats(path, model, val)
+                print(row(f"{MODELS[name].label} + bar repeats ({how})",
+                          evaluate(head, test, VOCAB)))
         print()
 
 
@@ -118,7 +140,8 @@ def leak(songs) -> None:
           f"songs split first {window_accuracy(honest, test_windows[:3000]):.3f}.\n")
 
 
-def generated(songs, names: list[str], count: int = 100) -> None:
+def generated(songs, names: list[str], count: int = 100,
+              heads: tuple[bool, ...] = (False, True)) -> None:
     print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
           "songs\n")
     print("Free: the model may end the song early, else it is cut after 8 bars. The app's "
@@ -138,27 +161,12 @@ def generated(songs, names: list[str], count: int = 100) -> None:
         if path is None:
             print(f"| {MODELS[name].label} | not shipped | | | | | | | |")
             continue
-        model = load_melody(path)
-        for temperature in (1.0, 0.8):
-            for mode, options in modes.items():
-                stats, times = [], []
-                for i in range(count):
-                    song = test[i % len(test)]
-                    seed = opening(song)
-                    if options.get("avoid"):
-                        longer = 2 * song.steps_per_bar + 1
-                        options = dict(options, avoid=lambda s, n=longer: copies.copies(s, n))
-                    start = time.perf_counter()
-                    with torch.inference_mode():
-                        melody = continue_melody(model, seed, 8, temperature,
-                                                 song.steps_per_bar, song.pickup,
-                                                 random_seed=i, **options)
-                    times.append(time.perf_counter() - start)
-                    stats.append(melody_statistics(melody.continuation, song.steps_per_bar,
-                                                   "minor" in song.key, copies, song.pickup,
-                                                   before=seed))
-                print(_statistics_row(MODELS[name].label, f"T = {temperature}, {mode}", stats,
-                                      f"{1000 * statistics.median(times):.0f} ms"))
+        for head in heads:
+            model = load_melody(path)
+            if head:
+                model = with_repeats(path, model, None)[0]
+            _generated_rows(model, MODELS[name].label + (REPEATS_SUFFIX if head else ""), test,
+                            copies, modes, count)
     own = [melody_statistics(s.symbols[len(opening(s)) : len(opening(s)) + 8 * s.steps_per_bar],
                              s.steps_per_bar, "minor" in s.key, copies, s.pickup,
                              before=opening(s)) for s in test]
@@ -167,6 +175,30 @@ def generated(songs, names: list[str], count: int = 100) -> None:
            for s in test]
     print(_statistics_row("–", f"the {len(test)} test songs, whole", own, ""))
     print()
+
+
+def _generated_rows(model: MelodyModel, label: str, test, copies: CopyIndex, modes: dict,
+                    count: int) -> None:
+    """Rows of `count` melodies by `model` after test openings, per temperature and mode."""
+    for temperature in (1.0, 0.8):
+        for mode, options in modes.items():
+            stats, times = [], []
+            for i in range(count):
+                song = test[i % len(test)]
+                seed = opening(song)
+                if options.get("avoid"):
+                    longer = 2 * song.steps_per_bar + 1
+                    options = dict(options, avoid=lambda s, n=longer: copies.copies(s, n))
+                start = time.perf_counter()
+                with torch.inference_mode():
+                    melody = continue_melody(model, seed, 8, temperature, song.steps_per_bar,
+                                             song.pickup, random_seed=i, **options)
+                times.append(time.perf_counter() - start)
+                stats.append(melody_statistics(melody.continuation, song.steps_per_bar,
+                                               "minor" in song.key, copies, song.pickup,
+                                               before=seed))
+            print(_statistics_row(label, f"T = {temperature}, {mode}", stats,
+                                  f"{1000 * statistics.median(times):.0f} ms"))
 
 
 def _statistics_row(model: str, name: str, stats: list[dict], timing: str) -> str:
@@ -192,16 +224,20 @@ def main(argv=None) -> None:
     p.add_argument("--only-generated", action="store_true",
                    help="skip the scores and the leak (quick runs of generation)")
     p.add_argument("--no-generated", action="store_true", help="skip the generated melodies")
+    p.add_argument("--repeats", choices=("both", "with", "without"), default="both",
+                   help="the models with their bar-repeat heads, without, or both (default)")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: a step of one melody is too small to share)")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     songs = load_songs(args.data)
     if not args.only_generated:
-        scores_by_seed(songs, args.models, args.split_seeds, args.trained)
+        scores_by_seed(songs, args.models, args.split_seeds, args.trained,
+                       args.repeats != "without")
         leak(songs)
     if not args.no_generated:
-        generated(songs, args.models, args.melodies)
+        heads = {"both": (False, True), "with": (True,), "without": (False,)}[args.repeats]
+        generated(songs, args.models, args.melodies, heads)
 
 
 if __name__ == "__main__":

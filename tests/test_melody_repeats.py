@@ -23,10 +23,11 @@ from tests.melody_songs import bar_songs, keyed_songs, tiny_melody
 VOCAB = Vocabulary.default()
 
 
-def head_with(new_bias: float, weights=None) -> RepeatHead:
+def head_with(new_bias: float, weights=None, keep: float = 4.0) -> RepeatHead:
     head = RepeatHead(RepeatConfig())
     with torch.no_grad():
         head.new_bias.fill_(new_bias)
+        head.keep.fill_(keep)
         if weights is not None:
             head.weights.copy_(torch.as_tensor(weights, dtype=torch.float32))
     return head.eval()
@@ -129,7 +130,7 @@ SEED_BAR = ["60", "_", "_", "_", "64", "_", "_", "_", "67", "_", "_", "_"]
 @pytest.mark.parametrize("end_in_last_bar", [False, True])
 def test_a_head_that_always_copies_the_bar_before_repeats_it(end_in_last_bar):
     model, _ = tiny_melody()
-    always = replace(model, repeats=head_with(-60.0, [60.0] + [0.0] * 11))
+    always = replace(model, repeats=head_with(-60.0, [60.0] + [0.0] * 11, keep=60.0))
     melody = continue_melody(always, SEED_BAR, 3, 1.0, steps_per_bar=12, random_seed=2,
                              end_in_last_bar=end_in_last_bar, candidates=4)
     bars = bars_of(melody.symbols, 12)

@@ -133,11 +133,11 @@ def _repeats(args) -> int:
     terms = bar_terms(model, songs)
     head = fit(terms)
     per_bar = float(log_likelihood(head, terms).detach())
-    before = float(terms.log_new.mean())
+    before = float(terms.log_p.sum(dim=1).mean())
     command = "python -m audiodemo.melody " + " ".join(args.argv)
-    save_repeats(args.out, head, path.stem, model, len(songs), len(terms.log_new), per_bar,
+    save_repeats(args.out, head, path.stem, model, len(songs), len(terms.log_p), per_bar,
                  command)
-    print(f"{len(terms.log_new)} bars of {len(songs)} validation songs: log chance per bar "
+    print(f"{len(terms.log_p)} bars of {len(songs)} validation songs: log chance per bar "
           f"{before:.3f} -> {per_bar:.3f} nats; wrote {args.out}")
     return 0
 

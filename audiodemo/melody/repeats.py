@@ -13,13 +13,15 @@ softmax(w · features). Then every symbol of the bar is drawn from the mixture
 
     P(s | prefix) = Σ_z P(z | prefix) · P(s | z, prefix)
 
-where "new" is the next-symbol model and "copy d" puts all its weight on the symbol at the
-same step of bar k - d; P(z | prefix) is the choice's chance updated by the bar's symbols
-so far (a copy whose bar disagreed is out; "new" is weighed by the model's chances of them).
+where "new" is the next-symbol model and "copy d" takes, with a learned chance λ, the
+symbol at the same step of bar k - d, else one from the model (so a copy may vary its bar,
+as songs vary a repeated bar in a note or two); P(z | prefix) is the choice's chance
+updated by the bar's symbols so far (each choice weighed by its chances of them).
 This is an exact autoregressive model: its chance of a whole song is the product of these,
 so its NLL compares with the others', and drawing symbol by symbol from it is drawing z and
-then the bar. Whether the song ends here is the model's alone: a copy goes on with the
-model's chance of not ending, so a repeated last bar ends a song as readily as a new one.
+then the bar. Whether the song ends here is the model's alone: a copy's "take the bar's
+symbol" part goes on with the model's chance of not ending, so a repeated last bar ends a
+song as readily as a new one.
 
 Features of "copy d" (those of "new" are a bias alone): d itself (one-hot up to 8, then
 one column for 9-16), whether the bar before equals the one d before it (a phrase being
@@ -74,6 +76,11 @@ class RepeatHead(nn.Module):
         self.config = config
         self.weights = nn.Parameter(torch.zeros(config.n_features))
         self.new_bias = nn.Parameter(torch.tensor(3.0))
+        self.keep = nn.Parameter(torch.tensor(4.0))  # logit of a copy keeping each symbol
+
+    def kept(self) -> float:
+        """The chance λ that a copy takes each symbol from its bar (else from the model)."""
+        return float(torch.sigmoid(self.keep.detach()))
 
     def log_chances(self, features: torch.Tensor, exists: torch.Tensor) -> torch.Tensor:
         """`(..., 1 + D)` log chances of "new" then copy d = 1 … D, from features
@@ -110,25 +117,29 @@ class BarChoice:
             return p
         w = np.exp(self.log_w - self.log_w.max(axis=1, keepdims=True))
         w /= w.sum(axis=1, keepdims=True)
-        out = w[:, :1] * p
+        keep = self.head.kept()
+        copies = w[:, 1:].sum(axis=1, keepdims=True)
+        out = (w[:, :1] + (1 - keep) * copies) * p
         ids = self.sources[:, :, self._offset(t)]
         rows = np.repeat(np.arange(self.rows), MAX_BACK)
         live = ids.ravel() >= 0
-        going_on = (w[:, 1:] * (1 - p[:, self.end : self.end + 1])).ravel()
+        going_on = (keep * w[:, 1:] * (1 - p[:, self.end : self.end + 1])).ravel()
         np.add.at(out, (rows[live], ids.ravel()[live]), going_on[live])
-        out[:, self.end] += w[:, 1:].sum(axis=1) * p[:, self.end]
+        out[:, self.end] += keep * copies[:, 0] * p[:, self.end]
         return out
 
     def observe(self, t: int, symbols: np.ndarray, p: np.ndarray) -> None:
         """Symbol t came: ids `symbols` `(K,)`; `p` `(K, V)` the model's chances of it."""
         if self.log_w is None:
             return
-        rows = np.arange(self.rows)
-        with np.errstate(divide="ignore"):
-            self.log_w[:, 0] += np.log(p[rows, symbols])
-            self.log_w[:, 1:] += np.log1p(-p[rows, self.end])[:, None]
+        rows, keep = np.arange(self.rows), self.head.kept()
+        chance = p[rows, symbols][:, None]
         ids = self.sources[:, :, self._offset(t)]
-        self.log_w[:, 1:][ids != symbols[:, None]] = -np.inf
+        from_bar = np.where(symbols[:, None] == self.end, p[rows, self.end][:, None],
+                            (ids == symbols[:, None]) * (1 - p[rows, self.end])[:, None])
+        with np.errstate(divide="ignore"):
+            self.log_w[:, 0] += np.log(chance[:, 0])
+            self.log_w[:, 1:] += np.log(keep * from_bar + (1 - keep) * chance)
 
     def _bar_line(self, history: np.ndarray) -> None:
         features = np.zeros((self.rows, MAX_BACK, N_FEATURES))

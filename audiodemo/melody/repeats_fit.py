@@ -5,9 +5,10 @@ The head is fitted on the *validation* songs of the split the model trained on: 
 training songs the model's chances are too good (it has learned those bars), so a head
 fitted there would trust "new" more than held-out songs warrant. The likelihood is exact:
 for each whole bar k >= 1 of a song, log Σ_z P(z) · P(bar | z), where P(bar | new) is the
-model's chance of the bar's symbols (teacher forcing) and P(bar | copy d) is the model's
-chance of not ending the song within the bar if bar k - d is the same bar, else 0. Twelve
-weights and a bias, by Adam over all bars at once.
+model's chance of the bar's symbols (teacher forcing) and P(bar | copy d) the product over
+its steps of λ · [the symbol is bar k - d's] · (the model's chance of not ending there)
++ (1 - λ) · (the model's chance of the symbol). Twelve weights, a bias and λ, by Adam over
+all bars at once.
 """
 
 from __future__ import annotations
@@ -35,47 +36,55 @@ from audiodemo.melody.repeats import (
 
 @dataclass
 class BarTerms:
-    """What the likelihood needs of N whole bars: features `(N, D, F)`, which copies exist
-    and which match the bar `(N, D)`, the model's log chance of each bar `(N,)`, and its
-    log chance of not ending the song within it `(N,)` (what a copy of it is worth)."""
+    """What the likelihood needs of N whole bars of up to L steps: features `(N, D, F)` and
+    which copies exist `(N, D)`; per step, the model's log chance of the bar's symbol and of
+    not ending the song there `(N, L)`, which steps are in the bar `(N, L)`, and where copy
+    d has the same symbol `(N, D, L)`."""
 
     features: torch.Tensor
     exists: torch.Tensor
-    matches: torch.Tensor
-    log_new: torch.Tensor
+    log_p: torch.Tensor
     log_going_on: torch.Tensor
+    steps: torch.Tensor
+    hits: torch.Tensor
 
 
 def bar_terms(model: MelodyModel, songs: list[Song]) -> BarTerms:
     """The `BarTerms` of every whole bar after the first of every song."""
-    features, exists, matches, log_new, log_going_on = [], [], [], [], []
+    rows = []
+    longest = max(song.steps_per_bar for song in songs)
     for song in songs:
         ids = song_ids(song, model.vocab)
         targets = np.asarray(ids[1:-1])  # the song's symbols
         probs = model.without_repeats().distributions(ids, song)
         logs = np.log(np.maximum(probs[np.arange(len(targets)), targets], 1e-300))
         going_on = np.log1p(-probs[: len(targets), END_ID])
-        bars = bars_of(list(targets), song.steps_per_bar, song.pickup)
-        start = first_downbeat(song.steps_per_bar, song.pickup)
+        bar = song.steps_per_bar
+        bars = bars_of(list(targets), bar, song.pickup)
+        start = first_downbeat(bar, song.pickup)
         for k in range(1, len(bars)):
-            t = start + k * song.steps_per_bar
-            back = min(k, MAX_BACK)
-            features.append(copy_features(bars, k))
-            exists.append(np.arange(1, MAX_BACK + 1) <= back)
-            matches.append([d <= back and bars[k] == bars[k - d] for d in range(1, MAX_BACK + 1)])
-            log_new.append(logs[t : t + song.steps_per_bar].sum())
-            log_going_on.append(going_on[t : t + song.steps_per_bar].sum())
-    return BarTerms(*(torch.tensor(np.array(x)) for x in
-                      (features, exists, matches, log_new, log_going_on)))
+            t = start + k * bar
+            hits = np.zeros((MAX_BACK, longest), bool)
+            for d in range(1, min(k, MAX_BACK) + 1):
+                hits[d - 1, :bar] = np.equal(bars[k], bars[k - d])
+            pad = (0, longest - bar)
+            rows.append((copy_features(bars, k), np.arange(1, MAX_BACK + 1) <= min(k, MAX_BACK),
+                         np.pad(logs[t : t + bar], pad), np.pad(going_on[t : t + bar], pad),
+                         np.arange(longest) < bar, hits))
+    return BarTerms(*(torch.tensor(np.array(column)) for column in zip(*rows, strict=True)))
 
 
 def log_likelihood(head: RepeatHead, terms: BarTerms) -> torch.Tensor:
     """Mean log chance of the bars under the mixture (nats per bar)."""
     log_w = head.log_chances(terms.features, terms.exists)
-    copies = (log_w[:, 1:] + terms.log_going_on[:, None].float()).masked_fill(~terms.matches,
-                                                                               -torch.inf)
-    both = torch.cat([log_w[:, :1] + terms.log_new[:, None].float(), copies], dim=1)
-    return torch.logsumexp(both, dim=1).mean()
+    log_p, steps = terms.log_p.float()[:, None], terms.steps[:, None]
+    from_bar = torch.where(terms.hits, terms.log_going_on.float()[:, None], -torch.inf)
+    keep = torch.nn.functional.logsigmoid(head.keep)
+    vary = torch.nn.functional.logsigmoid(-head.keep)
+    per_step = torch.logaddexp(keep + from_bar, vary + log_p).masked_fill(~steps, 0.0)
+    new = log_w[:, :1] + terms.log_p.float().sum(dim=1, keepdim=True)
+    return torch.logsumexp(torch.cat([new, log_w[:, 1:] + per_step.sum(dim=2)], dim=1),
+                           dim=1).mean()
 
 
 def fit(terms: BarTerms, steps: int = 500, l2: float = 1e-3, seed: int = 0) -> RepeatHead:
@@ -98,6 +107,6 @@ def save_repeats(path: str | os.PathLike, head: RepeatHead, base: str, model: Me
     save_checkpoint(path, "melody_repeats", head, {"base": base}, {
         "command": command, "base": base, "split_seed": model.training.get("split_seed"),
         "fitted_on": f"{songs} validation songs ({bars} bars) of the model's split",
-        "log_likelihood_per_bar": per_bar,
+        "log_likelihood_per_bar": per_bar, "kept": head.kept(),
         "date": datetime.date.today().isoformat(),
     })
