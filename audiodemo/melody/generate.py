@@ -88,6 +88,8 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     importance sampling) from the model's songs that end in that bar, so cadences come
     from the model rather than from a rule. `avoid(symbols)`, if given, sets aside drafts
     for which it is true (say, those copying a training song), unless it is true of all.
+    A model with a bar-repeat head (`model.repeats`) is sampled from its mixture, the
+    temperature applied to the model's own chances (`audiodemo.melody.repeats.BarChoice`).
     """
     if not 1 <= int(bars) <= MAX_BARS:
         raise ValueError(f"Bars must be between 1 and {MAX_BARS}, got {bars}")

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from audiodemo.melody.corpus import Song
+from audiodemo.melody.repeats import mixed_distributions
 from audiodemo.melody.symbols import HOLD
 from audiodemo.melody.vocab import Vocabulary
 
@@ -142,8 +143,6 @@ class MelodyModel:
         probs = torch.softmax(logits[0].double(), dim=-1).numpy()
         if self.repeats is None:
             return probs
-        from audiodemo.melody.repeats import mixed_distributions
-
         return mixed_distributions(self.repeats, list(ids[1:]), probs, bar, pickup)
 
     def without_repeats(self) -> MelodyModel:
