@@ -24,7 +24,6 @@ import argparse
 import csv
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +41,7 @@ from audiodemo.melody.evaluate import (
 from audiodemo.melody.generate import CANDIDATES, continue_melody
 from audiodemo.melody.model import REPEATS_SUFFIX, MelodyModel, load_melody
 from audiodemo.melody.ngram import AlwaysHold, NGram
+from audiodemo.melody.repeats import repeats_beside
 from audiodemo.melody.repeats_fit import bar_terms, fit
 from audiodemo.melody.shipped import MODELS
 from audiodemo.melody.statistics import CopyIndex, melody_statistics
@@ -79,11 +79,10 @@ def with_repeats(path: Path, model: MelodyModel, validation) -> tuple[MelodyMode
     """`model` with its bar-repeat head: the file beside `path` (`NAME_repeats.pt`), else
     one fitted here on the split's validation songs, as `python -m audiodemo.melody
     repeats` fits it; and which of the two, in words."""
-    shipped = path.with_name(f"{path.stem}_repeats.pt")
-    if shipped.is_file():
-        return load_melody(path, shipped), shipped.name
-    head = fit(bar_terms(model, validation))
-    return replace(model, repeats=head, name=model.name + REPEATS_SUFFIX), "fitted here"
+    head = repeats_beside(path)
+    if head.is_file():
+        return load_melody(path, head), head.name
+    return model.with_repeats(fit(bar_terms(model, validation))), "fitted here"
 
 
 def scores_by_seed(songs, names: list[str], seeds, trained: Path | None,
@@ -161,10 +160,8 @@ def generated(songs, names: list[str], count: int = 100,
         if path is None:
             print(f"| {MODELS[name].label} | not shipped | | | | | | | |")
             continue
-        for head in heads:
-            model = load_melody(path)
-            if head:
-                model = with_repeats(path, model, None)[0]
+        for head in heads:  # the shipped model's own head, beside it
+            model = load_melody(path, repeats_beside(path) if head else None)
             _generated_rows(model, MODELS[name].label + (REPEATS_SUFFIX if head else ""), test,
                             copies, modes, count)
     own = [melody_statistics(s.symbols[len(opening(s)) : len(opening(s)) + 8 * s.steps_per_bar],

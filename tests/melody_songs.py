@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from audiodemo.melody import shipped
 from audiodemo.melody.bundle import MelodyBundle, make_bundle
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import split_songs
-from audiodemo.melody.model import REPEATS_SUFFIX, MelodyModel, load_melody
+from audiodemo.melody.model import MelodyModel, load_melody
 from audiodemo.melody.repeats import RepeatConfig, RepeatHead
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.train import train
@@ -62,8 +61,7 @@ def stand_in(monkeypatch, model: MelodyModel, bundle: MelodyBundle) -> None:
     that has not been fitted (it copies a bar now and then)."""
     for getter in (shipped.get_model, shipped.get_bundle, shipped.get_copies):
         getter.cache_clear()
-    with_head = replace(model, repeats=RepeatHead(RepeatConfig()).eval(),
-                        name=model.name + REPEATS_SUFFIX)
+    with_head = model.with_repeats(RepeatHead(RepeatConfig()).eval())
     monkeypatch.setattr(shipped, "get_model",
                         lambda name=None, repeats=False: with_head if repeats else model)
     monkeypatch.setattr(shipped, "get_bundle", lambda: bundle)

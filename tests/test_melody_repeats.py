@@ -3,8 +3,6 @@ likelihood of whole bars, saved and loaded as its own checkpoint, and sampled fr
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 import torch
@@ -17,10 +15,12 @@ from audiodemo.melody.generate import continue_melody
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.repeats import MAX_BACK, RepeatConfig, RepeatHead, mixed_distributions
 from audiodemo.melody.repeats_fit import bar_terms, fit, log_likelihood, save_repeats
+from audiodemo.melody.symbols import END
 from audiodemo.melody.vocab import Vocabulary
 from tests.melody_songs import bar_songs, keyed_songs, tiny_melody
 
 VOCAB = Vocabulary.default()
+END_ID = VOCAB.index[END]
 
 
 def head_with(new_bias: float, weights=None, keep: float = 4.0) -> RepeatHead:
@@ -41,19 +41,19 @@ def random_base(length: int, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("pickup", [0, 4, 8])
 def test_the_mixture_is_a_distribution_at_every_step(pickup):
     song = bar_songs(1, [60, 62, 64], seed=pickup)[0]
-    ids = VOCAB.encode(song.symbols) + [0]
+    ids = VOCAB.encode(song.symbols) + [END_ID]
     head = head_with(0.5, np.random.default_rng(1).normal(size=12))
-    mixed = mixed_distributions(head, ids, random_base(len(ids), 2), 12, pickup)
+    mixed = mixed_distributions(head, ids, random_base(len(ids), 2), 12, pickup, END_ID)
     np.testing.assert_allclose(mixed.sum(axis=1), 1.0, atol=1e-12)
     assert (mixed >= 0).all()
 
 
 def test_a_head_that_never_copies_gives_the_model_back():
     song = bar_songs(1, [60, 62, 64], seed=3)[0]
-    ids = VOCAB.encode(song.symbols) + [0]
+    ids = VOCAB.encode(song.symbols) + [END_ID]
     base = random_base(len(ids), 4)
-    np.testing.assert_allclose(mixed_distributions(head_with(600.0), ids, base, 12, 0), base,
-                               atol=1e-12)
+    never = mixed_distributions(head_with(600.0), ids, base, 12, 0, END_ID)
+    np.testing.assert_allclose(never, base, atol=1e-12)
 
 
 def test_the_symbols_chances_multiply_to_the_bars_likelihood():
@@ -67,7 +67,7 @@ def test_the_symbols_chances_multiply_to_the_bars_likelihood():
     by_symbols = []
     for song in songs:
         ids = song_ids(song, VOCAB)
-        mixed = replace(model, repeats=head).distributions(ids, song)
+        mixed = model.with_repeats(head).distributions(ids, song)
         targets = ids[1:]
         logs = np.log(mixed[np.arange(len(targets)), targets])
         start, bar = first_downbeat(song.steps_per_bar, song.pickup), song.steps_per_bar
@@ -83,7 +83,7 @@ def test_fitting_on_songs_of_repeated_bars_learns_to_copy_and_scores_better():
     fitted = fit(bar_terms(model, keyed_songs(12)), steps=200)
     held_out = bar_songs(8, [57, 60, 64, 69, 71], seed=9, name="held/")
     before = evaluate(model, held_out, VOCAB)["nll"]
-    after = evaluate(replace(model, repeats=fitted), held_out, VOCAB)["nll"]
+    after = evaluate(model.with_repeats(fitted), held_out, VOCAB)["nll"]
     assert after < before - 0.05
 
 
@@ -101,7 +101,7 @@ def test_a_head_saves_loads_and_names_its_model(tmp_path):
     song = keyed_songs(1)[0]
     ids = song_ids(song, VOCAB)
     np.testing.assert_allclose(loaded.distributions(ids, song),
-                               replace(model, repeats=head).distributions(ids, song))
+                               model.with_repeats(head).distributions(ids, song))
     save_repeats(tmp_path / "other_repeats.pt", head, "other", model, 3, 30, -5.0, "test")
     with pytest.raises(ValueError, match="fitted to 'other'"):
         load_melody(base, tmp_path / "other_repeats.pt")
@@ -130,7 +130,7 @@ SEED_BAR = ["60", "_", "_", "_", "64", "_", "_", "_", "67", "_", "_", "_"]
 @pytest.mark.parametrize("end_in_last_bar", [False, True])
 def test_a_head_that_always_copies_the_bar_before_repeats_it(end_in_last_bar):
     model, _ = tiny_melody()
-    always = replace(model, repeats=head_with(-60.0, [60.0] + [0.0] * 11, keep=60.0))
+    always = model.with_repeats(head_with(-60.0, [60.0] + [0.0] * 11, keep=60.0))
     melody = continue_melody(always, SEED_BAR, 3, 1.0, steps_per_bar=12, random_seed=2,
                              end_in_last_bar=end_in_last_bar, candidates=4)
     bars = bars_of(melody.symbols, 12)
@@ -140,7 +140,7 @@ def test_a_head_that_always_copies_the_bar_before_repeats_it(end_in_last_bar):
 def test_generation_with_a_head_is_reproducible_and_repeats_more():
     model, _ = tiny_melody()
     head = head_with(0.0)  # new and each of the copies alike
-    with_head = replace(model, repeats=head)
+    with_head = model.with_repeats(head)
     a = continue_melody(with_head, SEED_BAR, 6, 1.5, steps_per_bar=12, random_seed=3)
     b = continue_melody(with_head, SEED_BAR, 6, 1.5, steps_per_bar=12, random_seed=3)
     c = continue_melody(with_head, SEED_BAR, 6, 1.5, steps_per_bar=12, random_seed=4)
@@ -165,9 +165,9 @@ def test_a_head_refuses_another_shape():
 
 def test_the_first_bar_is_the_models_alone():
     song = Song("s", SEED_BAR * 2, "3/4", "C major")
-    ids = VOCAB.encode(song.symbols) + [0]
+    ids = VOCAB.encode(song.symbols) + [END_ID]
     base = random_base(len(ids), 6)
-    mixed = mixed_distributions(head_with(-5.0), ids, base, 12, 0)
+    mixed = mixed_distributions(head_with(-5.0), ids, base, 12, 0, END_ID)
     np.testing.assert_allclose(mixed[:12], base[:12])
     assert not np.allclose(mixed[12:24], base[12:24])
 

@@ -40,6 +40,7 @@ from audiodemo.melody.evaluate import evaluate, split_songs
 from audiodemo.melody.generate import KEYS, generate_variations, key_name
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import write_melody
+from audiodemo.melody.repeats import repeats_beside
 from audiodemo.melody.repeats_fit import bar_terms, fit, log_likelihood, save_repeats
 from audiodemo.melody.shipped import MODELS, available
 from audiodemo.melody.symbols import parse_seed
@@ -72,7 +73,7 @@ def _load(args):
     """The model of `_checkpoint`, with the bar-repeat head beside it (`NAME_repeats.pt`)
     where there is one, unless `--no-repeats`; `ValueError` for `--repeats` without one."""
     path = _checkpoint(args)
-    head = path.with_name(f"{path.stem}_repeats.pt")
+    head = repeats_beside(path)
     if args.repeats and not head.is_file():
         raise ValueError(f"No bar-repeat head beside {path.name} ({head.name}): fit one with "
                          f"`python -m audiodemo.melody repeats`, or pass --no-repeats")

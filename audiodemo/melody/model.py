@@ -22,7 +22,7 @@ from torch import nn
 
 from audiodemo.melody.corpus import Song
 from audiodemo.melody.repeats import mixed_distributions
-from audiodemo.melody.symbols import HOLD
+from audiodemo.melody.symbols import END, HOLD
 from audiodemo.melody.vocab import Vocabulary
 
 
@@ -143,7 +143,12 @@ class MelodyModel:
         probs = torch.softmax(logits[0].double(), dim=-1).numpy()
         if self.repeats is None:
             return probs
-        return mixed_distributions(self.repeats, list(ids[1:]), probs, bar, pickup)
+        return mixed_distributions(self.repeats, list(ids[1:]), probs, bar, pickup,
+                                   self.vocab.index[END])
+
+    def with_repeats(self, head: nn.Module) -> MelodyModel:
+        """The same model with the bar-repeat head `head` mixed in."""
+        return replace(self.without_repeats(), repeats=head, name=self.name + REPEATS_SUFFIX)
 
     def without_repeats(self) -> MelodyModel:
         """The same model with no bar-repeat head."""
@@ -171,4 +176,4 @@ def load_melody(path: str | os.PathLike, repeats: str | os.PathLike | None = Non
     if head.preprocessing.get("base") != Path(path).stem:
         raise ValueError(f"{os.path.basename(repeats)!r} was fitted to "
                          f"{head.preprocessing.get('base')!r}, not {Path(path).stem!r}")
-    return replace(model, repeats=head.model, name=model.name + REPEATS_SUFFIX)
+    return model.with_repeats(head.model)

@@ -62,14 +62,14 @@ def chances_picture(model: str, symbols: list[str], seed_length: int, time_signa
     step = int(np.clip(int(step or 1), 1, max(len(symbols) - seed_length, 1)))
     song = Song("melody", symbols, time_signature, "C major", pickup)
     ids = loaded.vocab.encode([END, *symbols])
-    p = loaded.distributions(ids, song)
+    p = loaded.without_repeats().distributions(ids, song)
     at = seed_length + step - 1  # row t predicts symbol t
     drawn_from = None
-    if loaded.repeats is not None:
-        base = loaded.without_repeats().distributions(ids, song)
-        tempered = np.array([tempered_chances(row, temperature) for row in base])
-        drawn_from = mixed_distributions(loaded.repeats, ids[1:], tempered,
-                                         song.steps_per_bar, pickup)[at]
+    if loaded.repeats is not None:  # the model's own chances mixed, at T = 1 and at T
+        tempered = np.array([tempered_chances(row, temperature) for row in p])
+        mix = [mixed_distributions(loaded.repeats, ids[1:], chances, song.steps_per_bar,
+                                   pickup, loaded.vocab.index[END]) for chances in (p, tempered)]
+        p, drawn_from = mix[0], mix[1][at]
     drawn = symbols[at] if at < len(symbols) else END
     return chances_figure(p[at], loaded.vocab.to_list(), temperature, drawn,
                           f"Step {step} after the seed: the chances of the next symbol "

@@ -1,11 +1,13 @@
 """Deciding to repeat a bar: a small head that, at every bar line, chooses between writing a
 new bar and copying one of the bars before it, mixed with any next-symbol model (issue 16).
 
-Why: scored on test songs, our models give a bar that repeats an earlier one a median chance
-of 0.007, so sampling sixteen symbols in a row almost never repeats a whole bar, while a
-sixth of the songs' bars are repeats. Magenta's Lookback RNN and Music Transformer leave the
-decision inside the next-symbol model; this head makes it once per bar, as a pointer (the
-copy mechanism of pointer-generator networks, at the level of bars).
+Why: scored on split 0's test songs, a bar that repeats one of the 16 before it gets a median
+chance of 0.007 from our lookback LSTM (0.004 from the transformer, 0.0001 from the paper's
+LSTM), so sampling a bar's symbols one by one almost never repeats a whole bar, while a
+quarter of those songs' bars (after the first) are such repeats. Magenta's Lookback RNN and
+Music Transformer leave the decision inside the next-symbol model; this head makes it once
+per bar, as a pointer (the copy mechanism of pointer-generator networks, at the level of
+bars).
 
 The model: at the downbeat of bar k (bars counted as `audiodemo.melody.form` counts them,
 k >= 1), a choice z among "new" and "copy bar k - d" for d = 1 … `MAX_BACK`, with chances
@@ -32,7 +34,9 @@ sets w by the exact likelihood of songs under the mixture.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -41,8 +45,13 @@ from torch import nn
 from audiodemo.melody.form import bars_of, first_downbeat
 
 MAX_BACK = 16  # bars a copy may reach back
-END_ID = 0  # the end symbol's id in every vocabulary (`audiodemo.melody.vocab`)
 N_FEATURES = 12
+
+
+def repeats_beside(checkpoint: str | os.PathLike) -> Path:
+    """Where the bar-repeat head of a model's checkpoint lies: `NAME_repeats.pt` beside it."""
+    path = Path(checkpoint)
+    return path.with_name(f"{path.stem}_repeats.pt")
 
 
 def copy_features(bars: list[tuple], k: int) -> np.ndarray:
@@ -94,10 +103,10 @@ class BarChoice:
     """The choice of `RepeatHead` for K melodies at once, followed symbol by symbol: `mix`
     turns the next-symbol model's chances into the mixture's, `observe` takes the symbol
     that came. Symbol t of a melody (0-based, `pickup` its position in the first bar) is
-    written after the ids of symbols 0 … t - 1."""
+    written after the ids of symbols 0 … t - 1; `end` is the end symbol's id."""
 
-    def __init__(self, head: RepeatHead, rows: int, steps_per_bar: int, pickup: int = 0,
-                 end: int = END_ID):
+    def __init__(self, head: RepeatHead, rows: int, steps_per_bar: int, pickup: int,
+                 end: int):
         self.head, self.rows, self.bar, self.pickup = head, rows, steps_per_bar, pickup
         self.end = end
         self.start = first_downbeat(steps_per_bar, pickup)
@@ -155,11 +164,11 @@ class BarChoice:
 
 
 def mixed_distributions(head: RepeatHead, ids: list[int], base: np.ndarray,
-                        steps_per_bar: int, pickup: int) -> np.ndarray:
+                        steps_per_bar: int, pickup: int, end: int) -> np.ndarray:
     """The mixture's `(len(ids), V)` chances of each symbol of a song given the ones
     before, from the model's `base` chances of the same `(len(ids), V)` (teacher forcing;
-    `ids` are the song's symbols then the end symbol, each row predicting one)."""
-    choice = BarChoice(head, 1, steps_per_bar, pickup)
+    `ids` are the song's symbols then the end symbol `end`, each row predicting one)."""
+    choice = BarChoice(head, 1, steps_per_bar, pickup, end)
     history = np.asarray(ids)[None]
     out = np.empty_like(base)
     for t, s in enumerate(ids):

@@ -25,13 +25,8 @@ from audiodemo.melody.corpus import Song
 from audiodemo.melody.evaluate import song_ids
 from audiodemo.melody.form import bars_of, first_downbeat
 from audiodemo.melody.model import MelodyModel
-from audiodemo.melody.repeats import (
-    END_ID,
-    MAX_BACK,
-    RepeatConfig,
-    RepeatHead,
-    copy_features,
-)
+from audiodemo.melody.repeats import MAX_BACK, RepeatConfig, RepeatHead, copy_features
+from audiodemo.melody.symbols import END
 
 
 @dataclass
@@ -58,7 +53,7 @@ def bar_terms(model: MelodyModel, songs: list[Song]) -> BarTerms:
         targets = np.asarray(ids[1:-1])  # the song's symbols
         probs = model.without_repeats().distributions(ids, song)
         logs = np.log(np.maximum(probs[np.arange(len(targets)), targets], 1e-300))
-        going_on = np.log1p(-probs[: len(targets), END_ID])
+        going_on = np.log1p(-probs[: len(targets), model.vocab.index[END]])
         bar = song.steps_per_bar
         bars = bars_of(list(targets), bar, song.pickup)
         start = first_downbeat(bar, song.pickup)
@@ -87,9 +82,9 @@ def log_likelihood(head: RepeatHead, terms: BarTerms) -> torch.Tensor:
                            dim=1).mean()
 
 
-def fit(terms: BarTerms, steps: int = 500, l2: float = 1e-3, seed: int = 0) -> RepeatHead:
-    """The head maximising `log_likelihood` on `terms`, less a little L2 on the weights."""
-    torch.manual_seed(seed)
+def fit(terms: BarTerms, steps: int = 500, l2: float = 1e-3) -> RepeatHead:
+    """The head maximising `log_likelihood` on `terms`, less a little L2 on the weights
+    (deterministic: the head starts from fixed values)."""
     head = RepeatHead(RepeatConfig())
     opt = torch.optim.Adam(head.parameters(), lr=0.05)
     for _ in range(steps):

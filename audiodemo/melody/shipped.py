@@ -25,6 +25,7 @@ from audiodemo.melody.corpus import Song
 from audiodemo.melody.generate import Variation, generate_variations, key_name
 from audiodemo.melody.model import MelodyModel, load_melody
 from audiodemo.melody.render import write_melody
+from audiodemo.melody.repeats import repeats_beside
 from audiodemo.melody.statistics import CopyIndex, melody_statistics
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.paths import ASSETS, CHECKPOINTS
@@ -72,21 +73,17 @@ def model_named(name: str) -> ShippedMelody:
     return MODELS[name]
 
 
-def repeats_path(name: str) -> Path:
-    """Where model `name`'s bar-repeat head is shipped (`audiodemo.melody.repeats`)."""
-    return CHECKPOINTS / f"{model_named(name).checkpoint}_repeats.pt"
-
-
 @functools.lru_cache(maxsize=2 * len(MODELS))
 def get_model(name: str | None = None, repeats: bool = False) -> MelodyModel:
     """A shipped melody checkpoint (default: the first available), loaded once, checked
     against the bundle's split; with `repeats`, its bar-repeat head mixed in (where one is
     shipped; `ValueError` where not)."""
     name = name or available()[0]
-    head = repeats_path(name) if repeats else None
+    path = shipped_checkpoint(model_named(name).checkpoint)
+    head = repeats_beside(path) if repeats else None
     if head is not None and not head.is_file():
         raise ValueError(f"No bar-repeat head is shipped for the {model_named(name).label}")
-    model = load_melody(shipped_checkpoint(model_named(name).checkpoint), head)
+    model = load_melody(path, head)
     get_bundle().check_split(model.training)
     return model
 

@@ -62,9 +62,9 @@ drafts that copy more than two bars of a training song can be set aside. The sta
 whether it stays in key, ends on the tonic, repeats bars as folk songs do, or copies a
 training song; the **form** pictures show which bars repeat which, beside the seed's own
 song, and for the transformer which earlier bars it looked at while writing each bar. Left
-alone, each model almost never repeats a whole bar (sixteen symbols drawn in a row must all
-agree), while a sixth of a folk song's bars are repeats: **Repeat bars** makes that choice
-once per bar, and the models' held-out scores improve with it.
+alone, each model almost never repeats a whole bar (every symbol of it drawn in a row must
+agree), while a fifth of a folk song's bars repeat an earlier one: **Repeat bars** makes
+that choice once per bar, and the models' held-out scores improve with it.
 """
 
 
