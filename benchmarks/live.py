@@ -19,6 +19,11 @@ idle rate), read from `/proc/PID/stat` over those `--seconds` (after one page, n
 has warmed the server). Every page runs on this
 machine's two cores beside the server, so pictures a second measure the clients' shared CPU
 more than the server.
+
+`--class-of N` makes each count of pages part of a class of N: while the pages listen,
+N minus that many clients without browsers do the server's part of the rest (`plans`: the
+page load, then a new plan twice a second), so a few real pages measure what a whole class
+does to the server without thirty renderers sharing its two cores.
 """
 
 from __future__ import annotations
@@ -120,7 +125,32 @@ async def _student(browser, url: str, lesson: Class, failures: list, counted: li
 
 
 async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int,
-                    idle: float = 0.0) -> str:
+                    idle: float = 0.0, others: int = 0) -> str:
+    """`clients` pages through the class, beside `others` clients without browsers asking
+    for plans (`plans`) from before the first page comes in until the last has measured."""
+    stop = threading.Event()
+    rest: list[str] = []
+    crowd = threading.Thread(target=lambda: rest.append(plans(url, others, stop=stop)))
+    if others:
+        crowd.start()
+    try:
+        row = await _one_class(url, clients, seconds, tone, pid, idle)
+    finally:
+        stop.set()
+        if others:
+            crowd.join()
+    if not others:
+        return row
+    cells = rest[0].strip("| ").split(" | ")  # plans' row: who, loads, plans, failed, ...
+    pages = "1 page" if clients == 1 else f"{clients} pages"
+    row = row.replace(f"| {clients} |", f"| {pages} and {others} clients without browsers |", 1)
+    return (f"{row}\n<!-- the other {others} clients, without browsers: {cells[1]}; "
+            f"{cells[2]} plans, {cells[3]} failed, median {cells[4]}, 95th percentile "
+            f"{cells[5]}, slowest {cells[6]} -->")
+
+
+async def _one_class(url: str, clients: int, seconds: float, tone: Path, pid: int,
+                     idle: float = 0.0) -> str:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=[
             *ARGS, f"--use-file-for-fake-audio-capture={tone}"])
@@ -156,20 +186,24 @@ async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int
             f"{1000 * cpu / seconds:.0f} ms ({1000 * idle:.0f} ms idle) |")
 
 
-def plans(url: str, clients: int, seconds: float, every: float = 0.5) -> str:
+def plans(url: str, clients: int, seconds: float = 0.0, every: float = 0.5,
+          stop: threading.Event | None = None) -> str:
     """The server's whole part of the live view under a class: `clients` threads, coming in
     a second apart, each loading the page, then asking for a new plan (a random scale and
     frame size, at 48 kHz) every `every` seconds, as if changing a setting twice a second,
-    until `seconds` after the last has come in."""
+    until `seconds` after the last has come in, or until `stop` is set if given."""
     config = httpx.get(f"{url}config", timeout=60).json()
     live = next(c["id"] for c in config["components"]
                 if c.get("props", {}).get("elem_id") == "live-spectrogram")
     loads, latencies, failures, lock = [], [], [], threading.Lock()
-    end = time.perf_counter() + clients + seconds
+    if stop is None:
+        stop = threading.Event()
+        threading.Timer(clients + seconds, stop.set).start()
 
     def student(k: int) -> None:
         rng = random.Random(k)
-        time.sleep(k)
+        if stop.wait(k):
+            return
         with httpx.Client(timeout=60) as http:
             start = time.perf_counter()
             try:
@@ -180,7 +214,7 @@ def plans(url: str, clients: int, seconds: float, every: float = 0.5) -> str:
                 return
             with lock:
                 loads.append(time.perf_counter() - start)
-            while time.perf_counter() < end:
+            while not stop.is_set():
                 settings = dict(sample_rate=48000, n_fft=rng.choice(FRAME_SIZES), hop=128,
                                 window="hann", scale=rng.choice(SCALES), in_db=True,
                                 db_range=80, cmap="magma")
@@ -196,7 +230,7 @@ def plans(url: str, clients: int, seconds: float, every: float = 0.5) -> str:
                 except (httpx.HTTPError, ValueError, KeyError, AssertionError) as err:
                     with lock:
                         failures.append(f"plan: {err!r}")
-                time.sleep(max(0.0, every - (time.perf_counter() - start)))
+                stop.wait(max(0.0, every - (time.perf_counter() - start)))
 
     threads = [threading.Thread(target=student, args=(k,)) for k in range(clients)]
     for t in threads:
@@ -218,6 +252,8 @@ def main(argv=None) -> None:
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--plans", type=int, default=30, metavar="CLIENTS",
                    help="then this many clients asking for plans, without browsers (0: none)")
+    p.add_argument("--class-of", type=int, default=0, metavar="N",
+                   help="clients without browsers beside each count of pages, to make N")
     args = p.parse_args(argv)
     folder = Path(tempfile.mkdtemp())
     tone = folder / "a4.wav"
@@ -237,8 +273,9 @@ def main(argv=None) -> None:
               "second while they listen |")
         print("|---|---|---|---|---|---|")
         for clients in args.clients:
+            others = max(0, args.class_of - clients)
             print(asyncio.run(one_class(f"http://127.0.0.1:{port}/", clients, args.seconds,
-                                        tone, server.pid, idle)), flush=True)
+                                        tone, server.pid, idle, others)), flush=True)
         if args.plans:
             print("\n| the server's part alone | pages loaded (median) | plans | failed | "
                   "median | 95th percentile | slowest |\n|---|---|---|---|---|---|---|")
