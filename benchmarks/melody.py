@@ -140,11 +140,11 @@ def leak(songs) -> None:
 
 
 def generated(songs, names: list[str], count: int = 100,
-              heads: tuple[bool, ...] = (False, True)) -> None:
+              heads: tuple[bool, ...] = (False, True), drafts: int = CANDIDATES) -> None:
     print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
           "songs\n")
-    print("Free: the model may end the song early, else it is cut after 8 bars. The app's "
-          f"default: {CANDIDATES} drafts without the end symbol, one kept by its chance of "
+    print("Free: the model may end the song early, else it is cut after 8 bars. As the "
+          f"app does: {drafts} drafts without the end symbol, one kept by its chance of "
           "ending in the last bar, drafts that copy more than two bars of a training song "
           "set aside. Statistics count the added bars; bar repetition (a bar equal to an "
           "earlier one) and near repetition (at most two onsets apart) look back into the "
@@ -154,7 +154,9 @@ def generated(songs, names: list[str], count: int = 100,
     print("|---|---|---|---|---|---|---|---|---|")
     train, _, test = split_songs(songs, 0)
     copies = CopyIndex([s.symbols for s in train], VOCAB)
-    modes = {"free": {}, "the app's default": {"end_in_last_bar": True, "avoid": True}}
+    drafted = "the app's default" if drafts == CANDIDATES else f"as the app, {drafts} drafts"
+    modes = {"free": {}, drafted: {"end_in_last_bar": True, "avoid": True,
+                                   "candidates": drafts}}
     for name in names:
         path = checkpoint_for(name, 0, None)
         if path is None:
@@ -223,6 +225,8 @@ def main(argv=None) -> None:
     p.add_argument("--no-generated", action="store_true", help="skip the generated melodies")
     p.add_argument("--repeats", choices=("both", "with", "without"), default="both",
                    help="the models with their bar-repeat heads, without, or both (default)")
+    p.add_argument("--drafts", type=int, default=CANDIDATES,
+                   help="drafts of the app's default (importance sampling of the ending)")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: a step of one melody is too small to share)")
     args = p.parse_args(argv)
@@ -234,7 +238,7 @@ def main(argv=None) -> None:
         leak(songs)
     if not args.no_generated:
         heads = {"both": (False, True), "with": (True,), "without": (False,)}[args.repeats]
-        generated(songs, args.models, args.melodies, heads)
+        generated(songs, args.models, args.melodies, heads, args.drafts)
 
 
 if __name__ == "__main__":
