@@ -1,6 +1,6 @@
 """The live spectrogram with a class listening at once: pictures a second, delay, failures.
 
-    python -m benchmarks.live [--clients 1 10 30] [--seconds 10]
+    python -m benchmarks.live [--clients 1 10 30] [--seconds 10] [--class-of 30]
 
 Starts `python app.py` on a free port, then for each count of clients opens that many pages
 in one headless chromium (each page its own browser context, as a student's own browser;
