@@ -29,26 +29,34 @@ def where(page: Page, picture: str, t: float) -> tuple[float, float]:
     return rect["x"] + x * rect["width"], rect["y"] + (top + bottom) / 2 * rect["height"]
 
 
-def head_at(page: Page, picture: str) -> float | None:
-    """The time under a picture's visible playhead, or None."""
-    return page.evaluate(f"""() => {{
-        const head = document.querySelector('{picture} .sp-head:not([hidden])');
-        if (!head) return null;
-        const [l, t, r, b, t0, t1] = JSON.parse(
-            document.querySelector('{picture} .sp-stage').dataset.axes)[0];
-        return t0 + (parseFloat(head.style.left) / 100 - l) / (r - l) * (t1 - t0); }}""")
+def heads_after(page: Page, after: float, *pictures: str) -> list:
+    """Once the sound plays past `after` seconds: its time, then the time under each
+    picture's visible playhead (None where none shows), read in one call in the page, so a
+    slow round trip cannot let a short sound end first."""
+    return page.evaluate("""async ([after, pictures]) => {
+        const audio = window.audiodemoPlayer.audio;
+        const start = performance.now();
+        while (audio.currentTime <= after && performance.now() - start < 30000)
+            await new Promise((done) => setTimeout(done, 10));
+        await new Promise((done) => requestAnimationFrame(() => done()));  // heads drawn
+        const at = (picture) => {
+            const head = document.querySelector(`${picture} .sp-head:not([hidden])`);
+            if (!head) return null;
+            const [l, t, r, b, t0, t1] = JSON.parse(
+                document.querySelector(`${picture} .sp-stage`).dataset.axes)[0];
+            return t0 + (parseFloat(head.style.left) / 100 - l) / (r - l) * (t1 - t0);
+        };
+        return [audio.currentTime, ...pictures.map(at)]; }""", [after, list(pictures)])
 
 
 def test_the_playhead_moves_over_the_waveform_and_the_spectrogram(page: Page, app_url):
     open_piano(page, app_url)
     page.locator(SPEC).get_by_role("button", name="▶ Play", exact=True).click()
-    page.wait_for_function(f"{AUDIO}.currentTime > 0.3", timeout=TIMEOUT)
-    first = head_at(page, SPEC)
-    assert head_at(page, "#spectrogram-wave") is not None  # one sound, both pictures
-    page.wait_for_timeout(600)
-    later = head_at(page, SPEC)
-    assert first is not None and later is not None and later > first + 0.3
-    played = page.evaluate(f"{AUDIO}.currentTime")
+    played, first, wave = heads_after(page, 0.3, SPEC, "#spectrogram-wave")
+    assert first is not None and wave is not None  # one sound, both pictures
+    assert abs(first - played) < 0.25 and abs(wave - played) < 0.25
+    played, later = heads_after(page, first + 0.6, SPEC)
+    assert later is not None and later > first + 0.3
     assert abs(later - played) < 0.25  # the head is where the sound is
     page.locator(SPEC).get_by_role("button", name="■ Stop").click()
     expect(page.locator(f"{SPEC} .sp-head:not([hidden])")).to_have_count(0)
@@ -88,6 +96,5 @@ def test_the_playhead_runs_over_the_melodys_piano_roll_and_the_denoised(page: Pa
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(f"{picture} .sp-image")).to_be_visible(timeout=60_000)
     page.locator(picture).get_by_role("button", name="▶", exact=False).first.click()
-    page.wait_for_function(f"{AUDIO}.currentTime > 0.3", timeout=TIMEOUT)
-    at = head_at(page, picture)
-    assert at is not None and abs(at - page.evaluate(f"{AUDIO}.currentTime")) < 0.25
+    played, at = heads_after(page, 0.3, picture)
+    assert at is not None and abs(at - played) < 0.25
