@@ -29,16 +29,12 @@ def where(page: Page, picture: str, t: float) -> tuple[float, float]:
     return rect["x"] + x * rect["width"], rect["y"] + (top + bottom) / 2 * rect["height"]
 
 
-def heads_after(page: Page, after: float, *pictures: str) -> list:
-    """Once the sound plays past `after` seconds: its time, then the time under each
-    picture's visible playhead (None where none shows), read in one call in the page, so a
-    slow round trip cannot let a short sound end first."""
-    return page.evaluate("""async ([after, pictures]) => {
+def heads_while_playing(page: Page, *pictures: str, seconds: float = 1.5) -> list:
+    """While the sound plays, every 20 ms for up to `seconds`: its time, then the time under
+    each picture's visible playhead (None where none shows); read in the page, so slow round
+    trips on a loaded machine cannot let a short sound end before the heads are read."""
+    return page.evaluate("""async ([pictures, seconds]) => {
         const audio = window.audiodemoPlayer.audio;
-        const start = performance.now();
-        while (audio.currentTime <= after && performance.now() - start < 30000)
-            await new Promise((done) => setTimeout(done, 10));
-        await new Promise((done) => requestAnimationFrame(() => done()));  // heads drawn
         const at = (picture) => {
             const head = document.querySelector(`${picture} .sp-head:not([hidden])`);
             if (!head) return null;
@@ -46,18 +42,27 @@ def heads_after(page: Page, after: float, *pictures: str) -> list:
                 document.querySelector(`${picture} .sp-stage`).dataset.axes)[0];
             return t0 + (parseFloat(head.style.left) / 100 - l) / (r - l) * (t1 - t0);
         };
-        return [audio.currentTime, ...pictures.map(at)]; }""", [after, list(pictures)])
+        const start = performance.now(), seen = [];
+        while (performance.now() - start < 30000 && (audio.paused || audio.currentTime < 0.05))
+            await new Promise((done) => setTimeout(done, 10));  // until it plays
+        const from = performance.now();
+        while (!audio.paused && performance.now() - from < 1000 * seconds) {
+            await new Promise((done) => requestAnimationFrame(() => done()));  // heads drawn
+            if (!audio.paused) seen.push([audio.currentTime, ...pictures.map(at)]);
+            await new Promise((done) => setTimeout(done, 20));
+        }
+        return seen; }""", [list(pictures), seconds])
 
 
 def test_the_playhead_moves_over_the_waveform_and_the_spectrogram(page: Page, app_url):
     open_piano(page, app_url)
     page.locator(SPEC).get_by_role("button", name="▶ Play", exact=True).click()
-    played, first, wave = heads_after(page, 0.3, SPEC, "#spectrogram-wave")
-    assert first is not None and wave is not None  # one sound, both pictures
-    assert abs(first - played) < 0.25 and abs(wave - played) < 0.25
-    played, later = heads_after(page, first + 0.6, SPEC)
-    assert later is not None and later > first + 0.3
-    assert abs(later - played) < 0.25  # the head is where the sound is
+    seen = heads_while_playing(page, SPEC, "#spectrogram-wave")
+    assert seen and all(spec is not None and wave is not None  # one sound, both pictures
+                        for _, spec, wave in seen)
+    assert all(abs(spec - t) < 0.25 and abs(wave - t) < 0.25  # the head is where the sound is
+               for t, spec, wave in seen)
+    assert seen[-1][1] > seen[0][1] + 0.3  # and it moves
     page.locator(SPEC).get_by_role("button", name="■ Stop").click()
     expect(page.locator(f"{SPEC} .sp-head:not([hidden])")).to_have_count(0)
 
@@ -96,5 +101,5 @@ def test_the_playhead_runs_over_the_melodys_piano_roll_and_the_denoised(page: Pa
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(f"{picture} .sp-image")).to_be_visible(timeout=60_000)
     page.locator(picture).get_by_role("button", name="▶", exact=False).first.click()
-    played, at = heads_after(page, 0.3, picture)
-    assert at is not None and abs(at - played) < 0.25
+    seen = heads_while_playing(page, picture, seconds=0.5)
+    assert seen and all(at is not None and abs(at - t) < 0.25 for t, at in seen)
