@@ -14,14 +14,26 @@ SPEC = "#spectrogram-picture"
 AUDIO = "window.audiodemoPlayer.audio"
 
 
+def settle(page: Page) -> None:
+    """Wait until the page's own work after a draw is done: its timers run on time (no gap
+    over 100 ms) for half a second. Profiled here, the tab's Plotly heatmap holds the main
+    thread for 1.6-1.8 s after the pictures appear, and no playhead moves meanwhile."""
+    page.evaluate("""async () => {
+        const start = performance.now();
+        let last = start, calm = start;
+        while (performance.now() - calm < 500 && performance.now() - start < 30000) {
+            await new Promise((done) => setTimeout(done, 20));
+            const now = performance.now();
+            if (now - last > 100) calm = now;
+            last = now;
+        } }""")
+
+
 def open_piano(page: Page, url: str) -> None:
     page.goto(url)
     page.get_by_text("piano_middle_c.wav").click()
     expect(page.locator(f"{SPEC} .sp-image")).to_be_visible(timeout=TIMEOUT)
-    # every event done: in a fresh clone a later draw replaced the pictures (and stopped the
-    # sound) just after the first appeared
-    page.wait_for_function("""() => document.querySelectorAll(
-        '[data-testid="status-tracker"]:not(.hide)').length === 0""", timeout=TIMEOUT)
+    settle(page)
 
 
 def where(page: Page, picture: str, t: float) -> tuple[float, float]:
@@ -33,11 +45,12 @@ def where(page: Page, picture: str, t: float) -> tuple[float, float]:
     return rect["x"] + x * rect["width"], rect["y"] + (top + bottom) / 2 * rect["height"]
 
 
-def heads_while_playing(page: Page, *pictures: str, seconds: float = 1.5) -> list:
-    """While the sound plays, every 20 ms for up to `seconds`: its time, then the time under
-    each picture's visible playhead (None where none shows); read in the page, so slow round
-    trips on a loaded machine cannot let a short sound end before the heads are read."""
-    return page.evaluate("""async ([pictures, seconds]) => {
+def play_and_watch(page: Page, play, *pictures: str, seconds: float = 1.5) -> list:
+    """Press `play` (a locator) and, from then while the sound plays, every 20 ms for up to
+    `seconds`: its time, then the time under each picture's visible playhead (None where
+    none shows). The watch starts in the page before the click and reads there, so a slow
+    round trip cannot let the 2.5 s piano clip end unwatched."""
+    page.evaluate("""([pictures, seconds]) => { window.audiodemoWatched = (async () => {
         const audio = window.audiodemoPlayer.audio;
         const at = (picture) => {
             const head = document.querySelector(`${picture} .sp-head:not([hidden])`);
@@ -55,19 +68,21 @@ def heads_while_playing(page: Page, *pictures: str, seconds: float = 1.5) -> lis
             if (!audio.paused) seen.push([audio.currentTime, ...pictures.map(at)]);
             await new Promise((done) => setTimeout(done, 20));
         }
-        return seen; }""", [list(pictures), seconds])
+        return seen; })(); }""", [list(pictures), seconds])
+    play.click()
+    return page.evaluate("() => window.audiodemoWatched")
 
 
 def test_the_playhead_moves_over_the_waveform_and_the_spectrogram(page: Page, app_url):
     open_piano(page, app_url)
-    page.locator(SPEC).get_by_role("button", name="▶ Play", exact=True).click()
-    seen = heads_while_playing(page, SPEC, "#spectrogram-wave")
+    seen = play_and_watch(page, page.locator(SPEC).get_by_role("button", name="▶ Play",
+                                                               exact=True),
+                          SPEC, "#spectrogram-wave")
     assert seen and all(spec is not None and wave is not None  # one sound, both pictures
                         for _, spec, wave in seen)
     assert all(abs(spec - t) < 0.25 and abs(wave - t) < 0.25  # the head is where the sound is
                for t, spec, wave in seen)
-    (t0, first, _), (t1, last, _) = seen[0], seen[-1]
-    assert t1 > t0 + 0.2 and abs((last - first) - (t1 - t0)) < 0.1  # it moves with it
+    assert seen[-1][1] > seen[0][1] + 0.3  # and it moves
     page.locator(SPEC).get_by_role("button", name="■ Stop").click()
     expect(page.locator(f"{SPEC} .sp-head:not([hidden])")).to_have_count(0)
 
@@ -105,6 +120,7 @@ def test_the_playhead_runs_over_the_melodys_piano_roll_and_the_denoised(page: Pa
         page.get_by_text("digits_31415_theo.wav").first.click()
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(f"{picture} .sp-image")).to_be_visible(timeout=60_000)
-    page.locator(picture).get_by_role("button", name="▶", exact=False).first.click()
-    seen = heads_while_playing(page, picture, seconds=0.5)
+    settle(page)
+    seen = play_and_watch(page, page.locator(picture).get_by_role(
+        "button", name="▶", exact=False).first, picture, seconds=0.5)
     assert seen and all(at is not None and abs(at - t) < 0.25 for t, at in seen)
