@@ -53,6 +53,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         "--disable-renderer-backgrounding", "--disable-background-timer-throttling"]
+PLAN_EVERY = 0.5  # seconds between a client's plans: a setting changed twice a second
 STATE = """() => { const l = window.audiodemoLive; return {fps: l.fps, note: l.note,
   error: l.error, scale: l.plan && l.plan.scale, measured: l.measured || null}; }"""
 
@@ -128,29 +129,24 @@ async def one_class(url: str, clients: int, seconds: float, tone: Path, pid: int
                     idle: float = 0.0, others: int = 0) -> str:
     """`clients` pages through the class, beside `others` clients without browsers asking
     for plans (`plans`) from before the first page comes in until the last has measured."""
-    stop = threading.Event()
-    rest: list[str] = []
-    crowd = threading.Thread(target=lambda: rest.append(plans(url, others, stop=stop)))
-    if others:
-        crowd.start()
+    if not others:
+        return await _one_class(url, clients, seconds, tone, pid, idle, str(clients))
+    stop, crowd = threading.Event(), []
+    thread = threading.Thread(target=lambda: crowd.append(plans(url, others, stop=stop)))
+    thread.start()
+    pages = "1 page" if clients == 1 else f"{clients} pages"
     try:
-        row = await _one_class(url, clients, seconds, tone, pid, idle)
+        row = await _one_class(url, clients, seconds, tone, pid, idle,
+                               f"{pages} and {others} clients without browsers")
     finally:
         stop.set()
-        if others:
-            crowd.join()
-    if not others:
-        return row
-    cells = rest[0].strip("| ").split(" | ")  # plans' row: who, loads, plans, failed, ...
-    pages = "1 page" if clients == 1 else f"{clients} pages"
-    row = row.replace(f"| {clients} |", f"| {pages} and {others} clients without browsers |", 1)
-    return (f"{row}\n<!-- the other {others} clients, without browsers: {cells[1]}; "
-            f"{cells[2]} plans, {cells[3]} failed, median {cells[4]}, 95th percentile "
-            f"{cells[5]}, slowest {cells[6]} -->")
+        thread.join()
+    return (f"{row}\n<!-- the other {others} clients, without browsers: pages loaded | plans | "
+            f"failed | median | 95th percentile | slowest: {crowd_cells(*crowd[0])} -->")
 
 
 async def _one_class(url: str, clients: int, seconds: float, tone: Path, pid: int,
-                     idle: float = 0.0) -> str:
+                     idle: float, label: str) -> str:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=[
             *ARGS, f"--use-file-for-fake-audio-capture={tone}"])
@@ -168,7 +164,7 @@ async def _one_class(url: str, clients: int, seconds: float, tone: Path, pid: in
         pages = [page for page in await pages if page]
         await browser.close()
     if not pages:
-        return f"| {clients} | every page failed | | | {len(failures)} | |"
+        return f"| {label} | every page failed | | | {len(failures)} | |"
     fps = [page["fps"] for page in pages]
     medians = [page["measured"]["median"] for page in pages
                if page["measured"] and page["measured"]["median"] is not None]
@@ -181,17 +177,18 @@ async def _one_class(url: str, clients: int, seconds: float, tone: Path, pid: in
     for kind, each in kinds.items():
         print(f"<!-- {len(each)} × {kind}, e.g. {each[0][:150]} -->")
     delay = f"{statistics.median(medians):.0f} ms / {largest:.0f} ms" if medians else "none seen"
-    return (f"| {clients} | {statistics.median(fps):.0f} / {min(fps)} | {delay} | "
+    return (f"| {label} | {statistics.median(fps):.0f} / {min(fps)} | {delay} | "
             f"{named} of {clients} | {len(failures)} | "
             f"{1000 * cpu / seconds:.0f} ms ({1000 * idle:.0f} ms idle) |")
 
 
-def plans(url: str, clients: int, seconds: float = 0.0, every: float = 0.5,
-          stop: threading.Event | None = None) -> str:
+def plans(url: str, clients: int, seconds: float = 0.0, every: float = PLAN_EVERY,
+          stop: threading.Event | None = None) -> tuple[list, list, list]:
     """The server's whole part of the live view under a class: `clients` threads, coming in
     a second apart, each loading the page, then asking for a new plan (a random scale and
     frame size, at 48 kHz) every `every` seconds, as if changing a setting twice a second,
-    until `seconds` after the last has come in, or until `stop` is set if given."""
+    until `seconds` after the last has come in, or until `stop` is set if given.
+    -> the seconds each page took to load, each plan took, and the failures."""
     config = httpx.get(f"{url}config", timeout=60).json()
     live = next(c["id"] for c in config["components"]
                 if c.get("props", {}).get("elem_id") == "live-spectrogram")
@@ -239,11 +236,16 @@ def plans(url: str, clients: int, seconds: float = 0.0, every: float = 0.5,
         t.join()
     for failure in sorted(set(failures))[:3]:
         print(f"<!-- {failure[:200]} -->")
+    return loads, latencies, failures
+
+
+def crowd_cells(loads: list, latencies: list, failures: list) -> str:
+    """`plans`' result as table cells: pages loaded, plans, failed, their median, 95th
+    percentile and slowest."""
     ms = sorted(1000 * x for x in latencies) or [float("nan")]
-    return (f"| {clients} clients a second apart, a new plan every {every:g} s each | "
-            f"{len(loads)} pages in {statistics.median(loads):.1f} s (slowest "
+    return (f"{len(loads)} pages in {statistics.median(loads):.1f} s (slowest "
             f"{max(loads, default=float('nan')):.1f} s) | {len(latencies)} | {len(failures)} | "
-            f"{ms[len(ms) // 2]:.0f} ms | {ms[int(0.95 * len(ms))]:.0f} ms | {ms[-1]:.0f} ms |")
+            f"{ms[len(ms) // 2]:.0f} ms | {ms[int(0.95 * len(ms))]:.0f} ms | {ms[-1]:.0f} ms")
 
 
 def main(argv=None) -> None:
@@ -279,7 +281,10 @@ def main(argv=None) -> None:
         if args.plans:
             print("\n| the server's part alone | pages loaded (median) | plans | failed | "
                   "median | 95th percentile | slowest |\n|---|---|---|---|---|---|---|")
-            print(plans(f"http://127.0.0.1:{port}/", args.plans, 30.0), flush=True)
+            crowd = plans(f"http://127.0.0.1:{port}/", args.plans, 30.0)
+            print(f"| {args.plans} clients a second apart, a new plan every {PLAN_EVERY:g} s "
+                  f"each | "
+                  f"{crowd_cells(*crowd)} |", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
