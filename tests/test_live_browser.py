@@ -7,6 +7,8 @@ import pytest
 import soundfile as sf
 from playwright.sync_api import Page, expect
 
+from tests.page_calm import settle
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TIMEOUT = 30_000
 LIVE = "window.audiodemoLive"
@@ -90,9 +92,18 @@ def test_playing_the_tabs_sound_draws_it_live(tone_page: Page, app_url):
     expect(tone_page.locator(".live-stats")).to_contain_text("Pick or upload")
     tone_page.locator("input[type=file]").first.set_input_files(example("piano_middle_c.wav"))
     expect(tone_page.get_by_text("Δt").first).to_be_visible(timeout=TIMEOUT)
+    settle(tone_page)
+    # the notes named are recorded in the page while the file plays: the 2.5 s piano clip's
+    # note fades with it, so one read after a slow round trip could come after it ended
+    tone_page.evaluate(f"""() => {{ const live = {LIVE}; window.audiodemoNotes = (async () => {{
+        const named = [], start = performance.now();
+        while (performance.now() - start < 30000 && !(live.media && live.media.ended)) {{
+            await new Promise((done) => requestAnimationFrame(() => done()));
+            if (live.kind === 'file' && live.note) named.push(live.note);
+        }}
+        return {{named, columns: live.columns.length}}; }})(); }}""")
     tone_page.get_by_role("button", name="Play the sound above, live").click()
-    tone_page.wait_for_function(f"() => {LIVE}.kind === 'file' && {LIVE}.columns.length > 20",
-                                timeout=TIMEOUT)
-    expect(tone_page.locator("#live-spectrogram .live-note")).to_contain_text("C4",
-                                                                             timeout=TIMEOUT)
-
+    watched = tone_page.evaluate("() => window.audiodemoNotes")
+    assert watched["columns"] > 20, watched  # the file was drawn
+    names = [n.split(" ")[0] for n in watched["named"]]
+    assert names and names.count("C4") >= 0.5 * len(names), names

@@ -8,25 +8,12 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.page_calm import settle
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TIMEOUT = 30_000
 SPEC = "#spectrogram-picture"
 AUDIO = "window.audiodemoPlayer.audio"
-
-
-def settle(page: Page) -> None:
-    """Wait until the page's own work after a draw is done: its timers run on time (no gap
-    over 100 ms) for half a second. Profiled here, the tab's Plotly heatmap holds the main
-    thread for 1.6-1.8 s after the pictures appear, and no playhead moves meanwhile."""
-    page.evaluate("""async () => {
-        const start = performance.now();
-        let last = start, calm = start;
-        while (performance.now() - calm < 500 && performance.now() - start < 30000) {
-            await new Promise((done) => setTimeout(done, 20));
-            const now = performance.now();
-            if (now - last > 100) calm = now;
-            last = now;
-        } }""")
 
 
 def open_piano(page: Page, url: str) -> None:
