@@ -65,11 +65,11 @@ def test_every_input_says_its_type_and_every_output_has_a_name(app_url):
 
 def test_api_answers_spectrogram(app_url):
     client = Client(app_url, verbose=False)
-    wave_plot, spec_plot, interactive_plot, text = client.predict(
+    wave_plot, spec_plot, hover_plot, text = client.predict(
         handle_file(example("piano_middle_c.wav")), "1024", 256, "hann", "log", True, 80, "magma",
-        api_name="/spectrogram",
+        hover=True, api_name="/spectrogram",
     )
-    assert all(plot is not None for plot in (wave_plot, spec_plot, interactive_plot))
+    assert all(plot is not None for plot in (wave_plot, spec_plot, hover_plot))
     assert wave_plot["image"].startswith("data:image/png;base64,")
     assert len(spec_plot["axes"]) == 1 and spec_plot["sounds"][0][0] == "Play"
     assert "Δf = 21.5 Hz" in text

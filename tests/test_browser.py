@@ -29,9 +29,12 @@ def test_uploading_a_file_draws_the_spectrogram(page: Page, app_url):
     open_tab(page, app_url, "Spectrogram")
     page.locator("input[type=file]").first.set_input_files(example("chirp.wav"))
     expect(page.get_by_text("Δt = 11.6 ms")).to_be_visible(timeout=TIMEOUT)
-    # the interactive plotly heatmap and the two pictures that play the sound
-    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT)
+    # the two pictures that play the sound; the Plotly hover view only once asked for
     expect(page.locator(".sp-image")).to_have_count(2, timeout=TIMEOUT)
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    page.get_by_label("Hover view: time, Hz and level under the pointer").check()
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator(".js-plotly-plot .hm, .js-plotly-plot .heatmaplayer")).not_to_have_count(0)
 
 
 def test_changing_the_frame_size_redraws_with_the_new_resolution(page: Page, app_url):

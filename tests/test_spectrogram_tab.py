@@ -27,18 +27,26 @@ def rebuild(*args, **kwargs):
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("scale", ["linear", "log", "mel", "cqt", "chroma"])
 def test_analyse_returns_figures_and_resolution_for_each_example(name, scale):
-    wave_pic, spec_pic, interactive_fig, text = analyse(
-        example(name), **DEFAULTS, scale=scale, in_db=True, db_range=80, cmap="magma"
-    )
+    wave_pic, spec_pic, hover_fig, text = analyse(
+        example(name), **DEFAULTS, scale=scale, in_db=True, db_range=80, cmap="magma",
+        hover=True)
     wave_fig, spec_fig = wave_pic.figure, spec_pic.figure
     assert isinstance(wave_fig, Figure) and isinstance(spec_fig, Figure)
     assert wave_pic.sounds == spec_pic.sounds == [("Play", example(name))]  # they play it
-    assert isinstance(interactive_fig, go.Figure) and interactive_fig.data[0].type == "heatmap"
+    assert isinstance(hover_fig, go.Figure) and hover_fig.data[0].type == "heatmap"
     assert "Δt" in text and "Δf" in text and SCALE_USES[scale] in text  # when to use it
     spec_axes = spec_fig.axes[0]
     assert spec_axes.get_xlabel() == "time (s)" and spec_axes.get_ylabel() == (
         "pitch class" if scale == "chroma" else "frequency (Hz)")
     assert len(spec_fig.axes) == 2  # the spectrogram and its colour bar
+
+
+def test_the_plotly_hover_view_is_drawn_only_when_asked_for():
+    # Plotly holds the page still seconds per draw (benchmarks/hover_view.py)
+    args = dict(**DEFAULTS, scale="mel", in_db=True, db_range=80, cmap="viridis")
+    assert analyse(example("chirp.wav"), **args)[2] is None
+    fig = analyse(example("chirp.wav"), **args, hover=True)[2]
+    assert fig.data[0].colorscale == go.Figure(go.Heatmap(colorscale="Viridis")).data[0].colorscale
 
 
 def test_analyse_without_audio_asks_for_a_sound():

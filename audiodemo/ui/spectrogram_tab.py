@@ -81,15 +81,20 @@ def fit_hop(n_fft, hop_length):
 
 
 NO_COMPARE = "none"
+# measured in chromium here (benchmarks/hover_view.py): the page froze this long while
+# Plotly drew, which is why the view is drawn only on request
+HOVER_INFO = ("Drawn by Plotly, which holds the page still while it draws: about 4.6 s "
+              "the first time and 1.2 s per redraw, measured here.")
 
 
 @user_errors
 def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitch=False,
-            harmonics_hz=0, compare=NO_COMPARE, region=WHOLE):
+            harmonics_hz=0, compare=NO_COMPARE, region=WHOLE, hover=False):
     """Waveform, spectrogram (with a second frame size beside it if `compare` names one,
     the pYIN pitch track and note names with `pitch`, the harmonics of `harmonics_hz`),
-    interactive spectrogram and a text: resolution, when to use the scale, the pitch. Both
-    pictures play the sound with a playhead; `region` ("1.2-2.5" s) draws that stretch."""
+    the Plotly hover view with `hover` (None without), and a text: resolution, when to use
+    the scale, the pitch. Both pictures play the sound with a playhead; `region`
+    ("1.2-2.5" s) draws that stretch."""
     if audio is None:
         return None, None, None, "Upload, record or pick a sound."
     whole, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
@@ -123,7 +128,7 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
     return (
         Picture(waveform_figure(wave, sr, offset=offset), sound),
         Picture(spectrograms_figure(views, cmap, overlay), sound),
-        spectrogram_plotly(view, cmap),
+        spectrogram_plotly(view, cmap) if hover else None,
         "\n\n".join(text),
     )
 
@@ -215,11 +220,13 @@ def build_spectrogram_tab() -> dict:
                                          elem_id="spectrogram-picture")
                 region = gr.Textbox(WHOLE, visible=False, label="Region shown (s)")
                 resolution = gr.Markdown(label="Resolution", show_label=False)
-                interactive_plot = gr.Plot(label="Interactive spectrogram")
+                hover = gr.Checkbox(False, label="Hover view: time, Hz and level under the pointer",
+                                    info=HOVER_INFO)
+                hover_plot = gr.Plot(label="Hover view", visible=False)
         inputs = [audio, n_fft, hop, window, scale, in_db, db_range, cmap, pitch, harmonics,
-                  compare, region]
+                  compare, region, hover]
         draw = dict(fn=analyse, inputs=inputs,
-                    outputs=[wave_plot, spec_plot, interactive_plot, resolution],
+                    outputs=[wave_plot, spec_plot, hover_plot, resolution],
                     concurrency_id="torch")  # one pool of workers for every heavy event
         # the hop slider reacts to a person (`input`), not to `fit_hop` setting it: a new
         # frame size first fits the hop, then draws once
@@ -232,6 +239,8 @@ def build_spectrogram_tab() -> dict:
         for picture in (wave_plot, spec_plot):  # a drag and "Zoom in" draw that stretch
             picture.select(zoom, outputs=[region], queue=False, api_visibility="private")
         audio.change(lambda: WHOLE, outputs=[region], queue=False, api_visibility="private")
+        hover.change(lambda on: gr.Plot(visible=on), inputs=[hover], outputs=[hover_plot],
+                     queue=False, api_visibility="private")
         # no triggers and no inputs: on each page load, fit the slider to the default frame
         gr.on(None, functools.partial(fit_hop, n_fft.value, hop.value), inputs=[], outputs=[hop],
               queue=False, api_visibility="private")
