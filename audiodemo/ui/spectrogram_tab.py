@@ -83,8 +83,8 @@ def fit_hop(n_fft, hop_length):
 NO_COMPARE = "none"
 # measured in chromium here (benchmarks/hover_view.py): the page froze this long while
 # Plotly drew, which is why the view is drawn only on request
-HOVER_INFO = ("Drawn by Plotly, which holds the page still while it draws: about 4.6 s "
-              "the first time and 1.2 s per redraw, measured here.")
+HOVER_INFO = ("Drawn by Plotly, which holds the page still while it draws: 4.6 s the "
+              "first time and 1.2 s a redraw in a test browser on two cores.")
 
 
 @user_errors
