@@ -73,6 +73,25 @@ def test_the_live_view_follows_the_tabs_settings(tone_page: Page, app_url):
     expect(tone_page.locator("#live-spectrogram .live-note")).to_contain_text("A4")
 
 
+def test_a_plan_lost_on_the_way_is_asked_for_again(tone_page: Page, app_url):
+    lost = []
+
+    def lose_the_first(route):
+        if not lost:
+            lost.append(route.request.url)
+            route.abort("connectionreset")  # as a busy server's dropped connection
+        else:
+            route.continue_()
+
+    tone_page.route("**/gradio_api/component_server/", lose_the_first)
+    try:
+        listen(tone_page, app_url)  # the note is named: a plan arrived
+    finally:
+        tone_page.unroute("**/gradio_api/component_server/")
+    assert lost and tone_page.evaluate(f"() => {LIVE}.planFailures") == 1
+    assert tone_page.evaluate(f"() => {LIVE}.error") == ""
+
+
 def test_the_delay_from_sound_to_screen_is_at_most_300_ms(tone_page: Page, app_url):
     listen(tone_page, app_url)
     tone_page.wait_for_timeout(500)

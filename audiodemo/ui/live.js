@@ -32,7 +32,7 @@ registerProcessor('audiodemo-tap', Tap);`;
 const live = window.audiodemoLive = {
   ctx: null, input: null, plan: null, source: null, stream: null, media: null,
   columns: [], latencyMs: NaN, trackLatencyMs: NaN, fps: 0, note: '', hz: NaN,
-  kind: '', error: '',
+  kind: '', error: '', planFailures: 0,
 };
 let samples = new Float32Array(0), first = 0;  // samples[0] is context frame `first`
 let next = 0;  // the context frame where the next analysis frame starts
@@ -43,6 +43,7 @@ const PITCH_EVERY_MS = 50;
 const MIN_FRAME_MS = 30;  // at most ~30 pictures a second: smooth, and half a 60 Hz screen's work
 let drawnAt = -Infinity;
 const KEPT = 3000;  // columns remembered (for `measure`): 10 s at a hop of 16 ms
+const PLAN_RETRIES_MS = [0, 250, 1000];  // a plan is asked for at most three times, this far apart
 let run = 0;  // which start() the drawing loop belongs to: a restart ends the old loop
 
 function fftTables(n) {
@@ -240,9 +241,20 @@ async function replan() {
   if (!live.ctx) return;
   const settings = JSON.parse(props.value || '{}');
   settings.sample_rate = live.ctx.sampleRate;
-  try {
-    live.plan = JSON.parse(await server.plan(settings));
-  } catch (err) {
+  let err = null;
+  for (const wait of PLAN_RETRIES_MS) {  // a request lost on a busy server is asked again
+    if (wait) await new Promise((done) => setTimeout(done, wait));
+    if (!live.ctx) return;  // stopped meanwhile
+    try {
+      live.plan = JSON.parse(await server.plan(settings));
+      err = null;
+      break;
+    } catch (failed) {
+      err = failed;
+      live.planFailures += 1;
+    }
+  }
+  if (err) {
     live.error = String(err); statsOut.textContent = `The live view cannot use these settings: ${err}`;
     return;
   }
