@@ -2,7 +2,7 @@
 of the validation speakers that `benchmarks.wideband` does not score, then the chosen one
 beside none on the ones it does (their noise clips drawn in another order), in one run.
 
-    python -m benchmarks.post_filter [--betas 0 0.02 0.05 0.1] [--clips 2]
+    python -m benchmarks.post_filter [--betas 0.02 0.05 0.1] [--clips 2]
 
 Selection: utterances 3 and 4 of each of the twelve validation speakers (`--clips` after
 the ones `benchmarks.wideband --clips 2` scores), under ESC-10 fold 4, at 0 and 5 dB SNR.
@@ -16,6 +16,7 @@ import argparse
 
 import torch
 
+from audiodemo import speechocean
 from audiodemo.checkpoint import shipped_checkpoint
 from audiodemo.denoise import systems
 from audiodemo.denoise.denoiser import Denoiser
@@ -24,10 +25,14 @@ from benchmarks.wideband import markdown, mixtures, wideband_table
 KEYS = ("SI-SDR", "PESQ-WB", "STOI", "OVRL", "SIG", "BAK")
 
 
+def label(beta: float) -> str:
+    return f"beta {beta:g}"
+
+
 def candidates(checkpoint: str, betas) -> dict:
     ours = Denoiser.from_checkpoint(shipped_checkpoint(checkpoint))
-    return {f"beta {b:g}": (lambda y, r, d=Denoiser(ours.checkpoint, post_filter_beta=b):
-                            systems.levelled(d, y, r)) for b in betas}
+    return {label(b): (lambda y, r, d=Denoiser(ours.checkpoint, post_filter_beta=b):
+                       systems.levelled(d, y, r)) for b in betas}
 
 
 def scores(found: dict, mixes, snrs) -> dict[int, dict]:
@@ -38,23 +43,27 @@ def scores(found: dict, mixes, snrs) -> dict[int, dict]:
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--checkpoint", default="ours_wideband")
-    p.add_argument("--betas", nargs="*", type=float, default=[0, 0.02, 0.05, 0.1])
+    p.add_argument("--betas", nargs="*", type=float, default=[0.02, 0.05, 0.1],
+                   help="the betas tried beside 0 (no post-filter)")
     p.add_argument("--clips", type=int, default=2, help="utterances per speaker, each set")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     each = 2 * args.clips
     mixes = mixtures(each)
+    if len(mixes) != len(speechocean.VALIDATION_SPEAKERS) * each:
+        raise SystemExit(f"a validation speaker has fewer than {each} utterances")
     selection = [m for i, m in enumerate(mixes) if i % each >= args.clips]
     scored = [m for i, m in enumerate(mixes) if i % each < args.clips]
-    found = candidates(args.checkpoint, args.betas)
+    betas = sorted({0.0, *args.betas})
+    found = candidates(args.checkpoint, betas)
     chosen_by = scores(found, selection, (0, 5))
     for snr, table in chosen_by.items():
         print(f"### Selection, {len(selection)} utterances, {snr} dB SNR\n\n{markdown(table)}\n")
-    none = chosen_by[0][f"beta {args.betas[0]:g}"]["SI-SDR"]
-    allowed = [b for b in args.betas if chosen_by[0][f"beta {b:g}"]["SI-SDR"] >= none - 0.2]
-    best = max(allowed, key=lambda b: chosen_by[5][f"beta {b:g}"]["OVRL"])
-    print(f"Chosen: beta {best:g}\n")
-    final = candidates(args.checkpoint, sorted({args.betas[0], best}))
+    unfiltered = chosen_by[0][label(0)]["SI-SDR"]
+    allowed = [b for b in betas if chosen_by[0][label(b)]["SI-SDR"] >= unfiltered - 0.2]
+    best = max(allowed, key=lambda b: chosen_by[5][label(b)]["OVRL"])
+    print(f"Chosen: {label(best)}\n")
+    final = candidates(args.checkpoint, sorted({0.0, best}))
     for snr, table in scores(final, scored, (0, 5, 10)).items():
         print(f"### Scored (`benchmarks.wideband`'s utterances), {len(scored)} utterances, "
               f"{snr} dB SNR\n\n{markdown(table)}\n")

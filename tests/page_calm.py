@@ -8,8 +8,8 @@ from playwright.sync_api import Page
 def settle(page: Page) -> None:
     """Wait until the page's own work after a draw is done: its timers run on time (no gap
     over 100 ms) for half a second. Measured here (benchmarks/hover_view.py), a draw of the
-    Spectrogram tab holds the page's main thread up to 0.3 s (1.2-4.6 s with its Plotly
-    hover view), and nothing else on the page runs meanwhile."""
+    Spectrogram tab holds the page's main thread about 0.3 s at a time (1.2-4.6 s with its
+    Plotly hover view), and nothing else on the page runs meanwhile."""
     page.evaluate("""async () => {
         const start = performance.now();
         let last = start, calm = start;

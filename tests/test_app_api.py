@@ -70,6 +70,9 @@ def test_api_answers_spectrogram(app_url):
         hover=True, api_name="/spectrogram",
     )
     assert all(plot is not None for plot in (wave_plot, spec_plot, hover_plot))
+    # without `hover`, the Plotly view (seconds of the page's time) is not drawn
+    assert client.predict(handle_file(example("chirp.wav")), "512", 256, "hann", "linear", True,
+                          80, "magma", api_name="/spectrogram")[2] is None
     assert wave_plot["image"].startswith("data:image/png;base64,")
     assert len(spec_plot["axes"]) == 1 and spec_plot["sounds"][0][0] == "Play"
     assert "Δf = 21.5 Hz" in text

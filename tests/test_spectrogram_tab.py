@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from audiodemo.audio import save_wav
 from audiodemo.ui.common import ERROR_SECONDS, example
-from audiodemo.ui.spectrogram_tab import EXAMPLES, analyse
+from audiodemo.ui.region import WHOLE
+from audiodemo.ui.spectrogram_tab import EXAMPLES, analyse, hover_view
 from audiodemo.ui.spectrogram_tab import rebuild as rebuild_steps
 from audiodemo.view import SCALE_USES
 from tests.conftest import played, tone
@@ -46,7 +47,12 @@ def test_the_plotly_hover_view_is_drawn_only_when_asked_for():
     args = dict(**DEFAULTS, scale="mel", in_db=True, db_range=80, cmap="viridis")
     assert analyse(example("chirp.wav"), **args)[2] is None
     fig = analyse(example("chirp.wav"), **args, hover=True)[2]
-    assert fig.data[0].colorscale == go.Figure(go.Heatmap(colorscale="Viridis")).data[0].colorscale
+    assert fig.data[0].type == "heatmap" and len(fig.data[0].z) == len(fig.data[0].y) > 0
+    # ticking the box alone draws the same view, unticking hides it
+    ticked = hover_view(example("chirp.wav"), **args, region=WHOLE, on=True)
+    assert ticked.visible and ticked.value["plot"] == fig.to_json()
+    unticked = hover_view(example("chirp.wav"), **args, region=WHOLE, on=False)
+    assert unticked.visible is False and unticked.value is None
 
 
 def test_analyse_without_audio_asks_for_a_sound():

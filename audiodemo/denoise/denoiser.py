@@ -29,7 +29,7 @@ import torch
 
 from audiodemo.checkpoint import Checkpoint, load_checkpoint, shipped_checkpoint
 from audiodemo.denoise.features import model_input, output_magnitude
-from audiodemo.denoise.post_filter import post_filtered
+from audiodemo.denoise.post_filter import check_beta, post_filtered
 from audiodemo.phase import griffin_lim, reconstruct
 from audiodemo.spectrogram import stft
 
@@ -51,8 +51,9 @@ COMPLEX_KINDS = ("gtcrn",)  # models that mask the complex spectrum, not the mag
 # at most 1, which the limit never touches. `boost_limit_db=math.inf` gives the raw output.
 BOOST_LIMIT_DB = 0.0
 # the post-filter's beta for the complex-mask kinds (`denoise.post_filter`); kinds not listed
-# have none. None is shipped: on ours (benchmarks/post_filter.py) it took 0.15-0.31 off
-# PESQ-WB for at most 0.01 of DNSMOS OVRL on held-out utterances (BAK rose, SIG fell).
+# have none. No beta is shipped: on ours (benchmarks/post_filter.py) beta 0.1 took 0.15-0.31
+# off PESQ-WB and moved DNSMOS OVRL by -0.05 to +0.01 on held-out utterances (BAK rose, SIG
+# fell).
 POST_FILTER_BETAS: dict[str, float] = {}
 BLOCK_FRAMES = 512
 
@@ -65,7 +66,7 @@ class Denoiser:
     gl_iters: int = 32
     attenuation_limit_db: float | None = None  # None: the kind's default; inf: no limit
     boost_limit_db: float = BOOST_LIMIT_DB  # inf: no limit
-    post_filter_beta: float | None = None  # None: the kind's default; 0: none
+    post_filter_beta: float | None = None  # None: the kind's default; 0: no post-filter
 
     def __post_init__(self) -> None:
         if self.attenuation_limit_db is None:
@@ -75,9 +76,9 @@ class Denoiser:
                              f"{self.attenuation_limit_db}")
         if self.post_filter_beta is None:
             self.post_filter_beta = POST_FILTER_BETAS.get(self.checkpoint.kind, 0.0)
-        if not self.post_filter_beta >= 0:
-            raise ValueError(f"The post-filter's beta must be 0 or more, got "
-                             f"{self.post_filter_beta}")
+        if check_beta(self.post_filter_beta) and self.checkpoint.kind not in COMPLEX_KINDS:
+            raise ValueError(f"The post-filter applies to the complex-mask models "
+                             f"({', '.join(COMPLEX_KINDS)}), not to {self.checkpoint.kind!r}")
         if not self.boost_limit_db >= 0:
             raise ValueError(f"The boost limit must be 0 dB or more, got {self.boost_limit_db}")
 

@@ -81,10 +81,27 @@ def fit_hop(n_fft, hop_length):
 
 
 NO_COMPARE = "none"
-# measured in chromium here (benchmarks/hover_view.py): the page froze this long while
-# Plotly drew, which is why the view is drawn only on request
-HOVER_INFO = ("Drawn by Plotly, which holds the page still while it draws: 4.6 s the "
+# the longest stretch the page froze while Plotly drew, measured (benchmarks/hover_view.py):
+# why the view is drawn only on request
+HOVER_INFO = ("Drawn by Plotly, which holds the page still while it draws: up to 4.6 s the "
               "first time and 1.2 s a redraw in a test browser on two cores.")
+
+
+def _view(wave, cfg, scale, in_db, db_range, offset):
+    return shifted(spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range)), offset)
+
+
+@user_errors
+def hover_view(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, region, on):
+    """The Plotly hover view of `analyse`'s spectrogram, shown with `on`, hidden without:
+    the box is ticked or unticked without drawing the rest again."""
+    if not on or audio is None:
+        return gr.Plot(None, visible=bool(on))
+    whole, sr, _ = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
+    wave, offset = excerpt(whole, sr, region)
+    view = _view(wave, _config(sr, n_fft, hop_length, window), scale, in_db, db_range,
+                 offset)
+    return gr.Plot(spectrogram_plotly(view, cmap), visible=True)
 
 
 @user_errors
@@ -100,7 +117,7 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
     whole, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
     wave, offset = excerpt(whole, sr, region)
     cfg = _config(sr, n_fft, hop_length, window)
-    view = shifted(spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range)), offset)
+    view = _view(wave, cfg, scale, in_db, db_range, offset)
     harmonics_hz = float(harmonics_hz or 0)
     if harmonics_hz < 0 or not np.isfinite(harmonics_hz):
         raise ValueError(f"Harmonics need a frequency above 0 Hz (0: none), got {harmonics_hz}")
@@ -111,8 +128,7 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
     if compare not in (None, "", NO_COMPARE):
         other = _config(sr, compare, min(int(hop_length), int(compare)), window)
         views.append((f"frame {other.n_fft} ({1000 * other.n_fft / sr:.0f} ms), {scale}",
-                      shifted(spectrogram_view(wave, other, scale, bool(in_db),
-                                               float(db_range)), offset)))
+                      _view(wave, other, scale, in_db, db_range, offset)))
     text = [resolution_text(cfg), f"*{SCALE_USES[scale]}*"]
     if track is not None:
         text.append(track.summary())
@@ -230,7 +246,7 @@ def build_spectrogram_tab() -> dict:
                     concurrency_id="torch")  # one pool of workers for every heavy event
         # the hop slider reacts to a person (`input`), not to `fit_hop` setting it: a new
         # frame size first fits the hop, then draws once
-        drawn = gr.on([c.change for c in inputs if c not in (n_fft, hop)] + [hop.input],
+        drawn = gr.on([c.change for c in inputs if c not in (n_fft, hop, hover)] + [hop.input],
                       **draw, api_name="spectrogram", trigger_mode="always_last")
         redrawn = n_fft.change(fit_hop, inputs=[n_fft, hop], outputs=[hop], queue=False,
                                api_visibility="private").then(**draw, api_visibility="private")
@@ -239,8 +255,9 @@ def build_spectrogram_tab() -> dict:
         for picture in (wave_plot, spec_plot):  # a drag and "Zoom in" draw that stretch
             picture.select(zoom, outputs=[region], queue=False, api_visibility="private")
         audio.change(lambda: WHOLE, outputs=[region], queue=False, api_visibility="private")
-        hover.change(lambda on: gr.Plot(visible=on), inputs=[hover], outputs=[hover_plot],
-                     queue=False, api_visibility="private")
+        hover.change(hover_view, inputs=[audio, n_fft, hop, window, scale, in_db, db_range, cmap,
+                                         region, hover],
+                     outputs=[hover_plot], concurrency_id="torch", api_visibility="private")
         # no triggers and no inputs: on each page load, fit the slider to the default frame
         gr.on(None, functools.partial(fit_hop, n_fft.value, hop.value), inputs=[], outputs=[hop],
               queue=False, api_visibility="private")
