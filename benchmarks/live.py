@@ -283,8 +283,7 @@ def main(argv=None) -> None:
                   "median | 95th percentile | slowest |\n|---|---|---|---|---|---|---|")
             crowd = plans(f"http://127.0.0.1:{port}/", args.plans, 30.0)
             print(f"| {args.plans} clients a second apart, a new plan every {PLAN_EVERY:g} s "
-                  f"each | "
-                  f"{crowd_cells(*crowd)} |", flush=True)
+                  f"each | {crowd_cells(*crowd)} |", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -29,9 +29,9 @@ def label(beta: float) -> str:
     return f"beta {beta:g}"
 
 
-def candidates(checkpoint: str, betas) -> dict:
-    ours = Denoiser.from_checkpoint(shipped_checkpoint(checkpoint))
-    return {label(b): (lambda y, r, d=Denoiser(ours.checkpoint, post_filter_beta=b):
+def candidates(checkpoint, betas) -> dict:
+    """label -> ours with that beta, as the app runs ours (levelled), from one checkpoint."""
+    return {label(b): (lambda y, r, d=Denoiser(checkpoint, post_filter_beta=b):
                        systems.levelled(d, y, r)) for b in betas}
 
 
@@ -55,7 +55,8 @@ def main(argv=None) -> None:
     selection = [m for i, m in enumerate(mixes) if i % each >= args.clips]
     scored = [m for i, m in enumerate(mixes) if i % each < args.clips]
     betas = sorted({0.0, *args.betas})
-    found = candidates(args.checkpoint, betas)
+    ours = Denoiser.from_checkpoint(shipped_checkpoint(args.checkpoint)).checkpoint
+    found = candidates(ours, betas)
     chosen_by = scores(found, selection, (0, 5))
     for snr, table in chosen_by.items():
         print(f"### Selection, {len(selection)} utterances, {snr} dB SNR\n\n{markdown(table)}\n")
@@ -63,7 +64,7 @@ def main(argv=None) -> None:
     allowed = [b for b in betas if chosen_by[0][label(b)]["SI-SDR"] >= unfiltered - 0.2]
     best = max(allowed, key=lambda b: chosen_by[5][label(b)]["OVRL"])
     print(f"Chosen: {label(best)}\n")
-    final = candidates(args.checkpoint, sorted({0.0, best}))
+    final = candidates(ours, sorted({0.0, best}))
     for snr, table in scores(final, scored, (0, 5, 10)).items():
         print(f"### Scored (`benchmarks.wideband`'s utterances), {len(scored)} utterances, "
               f"{snr} dB SNR\n\n{markdown(table)}\n")

@@ -44,8 +44,8 @@ const MIN_FRAME_MS = 30;  // at most ~30 pictures a second: smooth, and half a 6
 let drawnAt = -Infinity;
 const KEPT = 3000;  // columns remembered (for `measure`): 10 s at a hop of 16 ms
 const PLAN_RETRIES_MS = [0, 250, 1000];  // a plan is asked for at most three times, this far apart
-let run = 0;
-let planRun = 0;  // which replan() may still set the plan  // which start() the drawing loop belongs to: a restart ends the old loop
+let run = 0;  // which start() the drawing loop belongs to: a restart ends the old loop
+let planRun = 0;  // which replan() may still set the plan: a newer one ends the old one
 
 function fftTables(n) {
   const rev = new Uint32Array(n), bits = Math.log2(n);
@@ -242,7 +242,7 @@ async function replan() {
   if (!live.ctx) return;
   const settings = JSON.parse(props.value || '{}');
   settings.sample_rate = live.ctx.sampleRate;
-  const mine = ++planRun;  // a newer replan (new settings, a restart) makes this one moot
+  const mine = ++planRun;
   let err = null;
   for (const wait of PLAN_RETRIES_MS) {  // a request lost on a busy server is asked again
     if (wait) await new Promise((done) => setTimeout(done, wait));

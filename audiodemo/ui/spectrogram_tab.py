@@ -91,16 +91,22 @@ def _view(wave, cfg, scale, in_db, db_range, offset):
     return shifted(spectrogram_view(wave, cfg, scale, bool(in_db), float(db_range)), offset)
 
 
+def _drawn(audio, n_fft, hop_length, window, scale, in_db, db_range, region):
+    """What both handlers draw from: the whole sound, its rate, the cut note (or ""), the
+    region's wave and offset, its config and view."""
+    whole, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
+    wave, offset = excerpt(whole, sr, region)
+    cfg = _config(sr, n_fft, hop_length, window)
+    return whole, sr, cut, wave, offset, cfg, _view(wave, cfg, scale, in_db, db_range, offset)
+
+
 @user_errors
 def hover_view(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, region, on):
     """The Plotly hover view of `analyse`'s spectrogram, shown with `on`, hidden without:
     the box is ticked or unticked without drawing the rest again."""
     if not on or audio is None:
         return gr.Plot(None, visible=bool(on))
-    whole, sr, _ = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
-    wave, offset = excerpt(whole, sr, region)
-    view = _view(wave, _config(sr, n_fft, hop_length, window), scale, in_db, db_range,
-                 offset)
+    view = _drawn(audio, n_fft, hop_length, window, scale, in_db, db_range, region)[-1]
     return gr.Plot(spectrogram_plotly(view, cmap), visible=True)
 
 
@@ -114,10 +120,8 @@ def analyse(audio, n_fft, hop_length, window, scale, in_db, db_range, cmap, pitc
     ("1.2-2.5" s) draws that stretch."""
     if audio is None:
         return None, None, None, "Upload, record or pick a sound."
-    whole, sr, cut = sound_in(audio, None, limits.SPECTROGRAM_SECONDS)
-    wave, offset = excerpt(whole, sr, region)
-    cfg = _config(sr, n_fft, hop_length, window)
-    view = _view(wave, cfg, scale, in_db, db_range, offset)
+    whole, sr, cut, wave, offset, cfg, view = _drawn(audio, n_fft, hop_length, window, scale,
+                                                     in_db, db_range, region)
     harmonics_hz = float(harmonics_hz or 0)
     if harmonics_hz < 0 or not np.isfinite(harmonics_hz):
         raise ValueError(f"Harmonics need a frequency above 0 Hz (0: none), got {harmonics_hz}")
