@@ -101,7 +101,7 @@ def test_ending_in_the_last_bar_gives_valid_melodies_that_end_there(model, tempe
 class _EndsAfterC(torch.nn.Module):
     """A stand-in net: C4 or D4 at random; after a C4 the song ends with chance 0.9."""
 
-    def features(self, ids, bar_steps, pickup, last_only=False):
+    def features(self, ids, bar_steps, pickup, last_only=False, length=None):
         return (ids[:, -1:] if last_only else ids)[..., None].float()
 
     def step(self, features, state=None):
@@ -112,7 +112,7 @@ class _EndsAfterC(torch.nn.Module):
                                                      float(np.log(18.0)), -torch.inf)
         return logits, state
 
-    def forward(self, ids, bar_steps, pickup, state=None):
+    def forward(self, ids, bar_steps, pickup, state=None, length=None):
         return self.step(self.features(ids, bar_steps, pickup), state)
 
 

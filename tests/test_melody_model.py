@@ -123,14 +123,28 @@ def test_the_age_of_a_long_note_is_counted_up_to_its_cap():
     assert age[:, :MAX_AGE].argmax(-1)[-1] == MAX_AGE - 1
 
 
-@pytest.mark.parametrize("context", [False, True])
-def test_step_features_equal_the_batch_features(context):
-    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, context=context))
+def test_the_countdown_counts_bars_to_the_melodys_last_bar():
+    net = MelodyLSTM(MelodyConfig(hidden=4, lookback=False, countdown=3))
+    ids = torch.tensor([[0, 5, 6, 7, 8, 9, 10, 11, 12]])  # eight symbols after the end symbol
+    # bars of 3 from a pickup of 2: symbols 0 | 1 2 3 | 4 5 6 | 7, then the end symbol
+    x = net.features(ids, torch.tensor([3]), torch.tensor([2]), length=torch.tensor([8]))
+    left = x[0, :, len(VOCAB):]
+    assert left.sum(-1).tolist() == [1.0] * 9
+    assert left.argmax(-1).tolist() == [2, 2, 2, 2, 1, 1, 1, 0, 0]  # 3 bars left count as 2
+    with pytest.raises(ValueError, match="needs the melody's length"):
+        net.features(ids, torch.tensor([3]), torch.tensor([2]))
+
+
+@pytest.mark.parametrize("context, countdown", [(False, 0), (True, 0), (True, 4)])
+def test_step_features_equal_the_batch_features(context, countdown):
+    net = MelodyLSTM(MelodyConfig(hidden=4, max_bar=16, context=context, countdown=countdown))
     ids = [0, 5, 1, 7, 1, 1, 10, 5, 1, 7, 1]
-    full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]))
+    length = torch.tensor([14])
+    full = net.features(torch.tensor([ids]), torch.tensor([3]), torch.tensor([2]),
+                        length=length)
     for t in range(1, len(ids) + 1):
         step = net.features(torch.tensor([ids[:t]]), torch.tensor([3]), torch.tensor([2]),
-                            last_only=True)
+                            last_only=True, length=length)
         torch.testing.assert_close(step[0, 0], full[0, t - 1])
 
 

@@ -100,7 +100,8 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     end = model.vocab.index[END]
     ids = torch.tensor([[end, *model.vocab.encode(seed)]]).repeat(k, 1)
     bar, pick = torch.full((k,), steps_per_bar), torch.full((k,), pickup)
-    logits, state = model.net(ids, bar, pick)
+    length = torch.full((k,), len(seed) + steps)  # symbols, the last in the last bar
+    logits, state = model.net(ids, bar, pick, length=length)
     choice = (None if model.repeats is None
               else BarChoice(model.repeats, k, steps_per_bar, pickup, end))
     end_chances = []  # [t]: (K,) chance that the song ends after t generated symbols
@@ -126,8 +127,8 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
         if not end_in_last_bar and int(nxt[0]) == end:
             return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=True)
         ids = torch.cat([ids, nxt[:, None]], dim=1)
-        logits, state = model.net.step(model.net.features(ids, bar, pick, last_only=True),
-                                       state)
+        logits, state = model.net.step(
+            model.net.features(ids, bar, pick, last_only=True, length=length), state)
     if not end_in_last_bar:
         return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=False)
     chance = torch.stack(end_chances, dim=1)  # (K, steps + 1)

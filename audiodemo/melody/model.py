@@ -39,6 +39,7 @@ class MelodyConfig:
     dropout: float = 0.0  # on the LSTM's output, in training only
     lookback_bars: tuple[int, ...] = (1, 2)  # how far back the lookbacks and flags look
     embedding: int = 0  # > 0: a linear layer of this width between the inputs and the LSTM
+    countdown: int = 0  # > 0: bars left to the melody's last bar, one-hot, up to this - 1
     vocab_size: int = len(Vocabulary.default())
 
 
@@ -62,6 +63,7 @@ class MelodyLSTM(nn.Module):
             inputs += looks * vocab_size + config.max_bar
         if config.context:
             inputs += vocab_size + MAX_AGE + looks
+        inputs += config.countdown
         # the one-hot inputs are wide (630 with four lookbacks): a narrow linear layer in
         # front of the LSTM's own input weights makes training about four times cheaper
         self.embed = (nn.Linear(inputs, config.embedding) if config.embedding
@@ -72,7 +74,7 @@ class MelodyLSTM(nn.Module):
         self.head = nn.Linear(config.hidden, vocab_size)
 
     def features(self, ids: torch.Tensor, bar_steps: torch.Tensor, pickup: torch.Tensor,
-                 last_only: bool = False) -> torch.Tensor:
+                 last_only: bool = False, length: torch.Tensor | None = None) -> torch.Tensor:
         """`(B, T)` ids (each row starting with the end symbol, id 0) -> `(B, T, inputs)`,
         or `(B, 1, inputs)` for the last id alone with `last_only` (generation, step by step).
 
@@ -82,7 +84,9 @@ class MelodyLSTM(nn.Module):
         position (with `lookback_bars` (1, 2); folk songs also repeat phrases 4 and 8 bars
         back). Context: the symbol sounding at t (the last one that is not a hold), how many
         sixteenths ago it began, and whether the symbol at t equals the ones as many bars
-        before it (Magenta's repeat flags).
+        before it (Magenta's repeat flags). Countdown: how many bars the symbol to predict
+        lies before the bar of the melody's last symbol, `length` `(B,)` symbols long (so a
+        model can learn where songs close; the one input that needs the length).
         """
         v, (b, t) = self.vocab_size, ids.shape
         cols = torch.arange(t - 1, t) if last_only else torch.arange(t)
@@ -110,6 +114,8 @@ class MelodyLSTM(nn.Module):
             for bars in self.config.lookback_bars:
                 index = cols - bars * bar
                 parts.append(((index >= 0) & (back(index) == current)).float()[..., None])
+        if self.config.countdown:
+            parts.append(countdown(cols, bar_steps, pickup, length, self.config.countdown))
         return torch.cat(parts, dim=-1)
 
     def step(self, features: torch.Tensor, state=None):
@@ -117,8 +123,21 @@ class MelodyLSTM(nn.Module):
         out, state = self.lstm(self.embed(features), state)
         return self.head(self.dropout(out)), state
 
-    def forward(self, ids, bar_steps, pickup, state=None):
-        return self.step(self.features(ids, bar_steps, pickup), state)
+    def forward(self, ids, bar_steps, pickup, state=None, length=None):
+        return self.step(self.features(ids, bar_steps, pickup, length=length), state)
+
+
+def countdown(cols: torch.Tensor, bar_steps: torch.Tensor, pickup: torch.Tensor,
+              length: torch.Tensor | None, classes: int) -> torch.Tensor:
+    """`(B, len(cols), classes)` one-hot bars left from the bar of song symbol t (t in
+    `cols`) to the bar of the last of `length` symbols, counted up to `classes - 1` (the
+    end symbol after the last bar counts as in it)."""
+    if length is None:
+        raise ValueError("This melody model counts down to the last bar, so it needs the "
+                         "melody's length")
+    bar, start = bar_steps[:, None], pickup[:, None]
+    left = (start + length[:, None] - 1) // bar - (start + cols[None, :]) // bar
+    return nn.functional.one_hot(left.clamp(0, classes - 1), classes).float()
 
 
 @dataclass
@@ -134,12 +153,13 @@ class MelodyModel:
 
     @torch.no_grad()
     def distributions(self, ids: list[int], song: Song | None = None) -> np.ndarray:
-        """`(len(ids) - 1, V)` probabilities of each next symbol, the song giving the bar
-        (the mixture with the bar-repeat head where there is one)."""
+        """`(len(ids) - 1, V)` probabilities of each next symbol, the song giving the bar,
+        pickup and length (the mixture with the bar-repeat head where there is one)."""
         bar = song.steps_per_bar if song else 16
         pickup = song.pickup if song else 0
+        length = torch.tensor([len(song.symbols)]) if song else None
         logits, _ = self.net(torch.tensor([ids[:-1]]), torch.tensor([bar]),
-                             torch.tensor([pickup]))
+                             torch.tensor([pickup]), length=length)
         probs = torch.softmax(logits[0].double(), dim=-1).numpy()
         if self.repeats is None:
             return probs

@@ -38,7 +38,8 @@ PRESETS = {
 
 
 def batch_tensors(songs: list[Song], vocab: Vocabulary):
-    """Songs -> padded ids `(B, T + 1)`, a mask of real targets `(B, T)`, bars and pickups."""
+    """Songs -> padded ids `(B, T + 1)`, a mask of real targets `(B, T)`, bars, pickups and
+    lengths (symbols per song)."""
     rows = [song_ids(s, vocab) for s in songs]
     width = max(len(r) for r in rows)
     ids = torch.zeros(len(rows), width, dtype=torch.long)  # padding: the end symbol, masked
@@ -48,7 +49,8 @@ def batch_tensors(songs: list[Song], vocab: Vocabulary):
         mask[i, : len(row) - 1] = True
     bars = torch.tensor([s.steps_per_bar for s in songs])
     pickups = torch.tensor([s.pickup for s in songs])
-    return ids, mask, bars, pickups
+    lengths = torch.tensor([len(s.symbols) for s in songs])
+    return ids, mask, bars, pickups, lengths
 
 
 def mean_nll(net: nn.Module, songs: list[Song], vocab: Vocabulary, batch_size: int = 64):
@@ -56,8 +58,8 @@ def mean_nll(net: nn.Module, songs: list[Song], vocab: Vocabulary, batch_size: i
     total, count = 0.0, 0
     with torch.no_grad():
         for i in range(0, len(songs), batch_size):
-            ids, mask, bars, pickups = batch_tensors(songs[i : i + batch_size], vocab)
-            logits, _ = net(ids[:, :-1], bars, pickups)
+            ids, mask, bars, pickups, lengths = batch_tensors(songs[i : i + batch_size], vocab)
+            logits, _ = net(ids[:, :-1], bars, pickups, length=lengths)
             loss = nn.functional.cross_entropy(logits[mask], ids[:, 1:][mask], reduction="sum")
             total, count = total + float(loss), count + int(mask.sum())
     return total / max(count, 1)
@@ -123,8 +125,8 @@ class MelodyTask:
         return [mine[i : i + size] for i in range(0, len(mine), size)]
 
     def loss(self, model, batch):
-        ids, mask, bars, pickups = batch
-        logits, _ = model(ids[:, :-1], bars, pickups)
+        ids, mask, bars, pickups, lengths = batch
+        logits, _ = model(ids[:, :-1], bars, pickups, length=lengths)
         return {"loss": nn.functional.cross_entropy(logits[mask], ids[:, 1:][mask])}
 
     def validate(self) -> dict[str, float]:

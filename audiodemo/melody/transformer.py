@@ -203,13 +203,14 @@ class MelodyTransformer(nn.Module):
             nn.init.zeros_(module.bias)
 
     def features(self, ids: torch.Tensor, bar_steps: torch.Tensor, pickup: torch.Tensor,
-                 last_only: bool = False) -> torch.Tensor:
+                 last_only: bool = False, length: torch.Tensor | None = None) -> torch.Tensor:
         """`(B, T)` ids (each row starting with the end symbol) -> embeddings `(B, T, C)`,
         or `(B, 1, C)` for the last id alone with `last_only` (generation, step by step).
 
         The input at column t predicts song symbol t, at `pickup + t` sixteenths from the
         start of the first bar: its bar position and bar number are added (a window that
-        starts inside a song passes its start added to the pickup).
+        starts inside a song passes its start added to the pickup). `length`, the LSTM's
+        countdown input, is not used: the transformer trains on windows, not whole songs.
         """
         t = ids.shape[1]
         cols = torch.arange(t - 1, t) if last_only else torch.arange(t)
@@ -236,7 +237,7 @@ class MelodyTransformer(nn.Module):
             cache.append(layer_cache)
         return self.head(self.norm(x)), tuple(cache)
 
-    def forward(self, ids, bar_steps, pickup, state: Cache | None = None):
+    def forward(self, ids, bar_steps, pickup, state: Cache | None = None, length=None):
         return self.step(self.features(ids, bar_steps, pickup), state)
 
     @torch.no_grad()

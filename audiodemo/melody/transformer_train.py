@@ -103,7 +103,8 @@ class MelodyTransformerTask(MelodyTask):
 
     def collate(self, examples: list):
         """Windows -> padded ids `(B, T + 1)`, a mask of the targets they count `(B, T)`,
-        bars and pickups (a window's start added to its song's pickup)."""
+        bars, pickups (a window's start added to its song's pickup) and the symbols left
+        in each song from the window's start (`batch_tensors`' lengths)."""
         length = self.model.config.window
         rows = [self.ids[w.song][w.start : w.start + length + 1] for w in examples]
         width = max(len(r) for r in rows)
@@ -115,4 +116,6 @@ class MelodyTransformerTask(MelodyTask):
         songs = [self.songs[w.song] for w in examples]
         bars = torch.tensor([s.steps_per_bar for s in songs])
         pickups = torch.tensor([s.pickup + w.start for s, w in zip(songs, examples, strict=True)])
-        return ids, mask, bars, pickups
+        lengths = torch.tensor([len(s.symbols) - w.start
+                                for s, w in zip(songs, examples, strict=True)])
+        return ids, mask, bars, pickups, lengths
