@@ -2,7 +2,7 @@
 
     python -m benchmarks.melody [--data essenFolksong/erk] [--models transformer lookback paper]
                                 [--split-seeds 0 1 2] [--trained DIR] [--melodies 100]
-                                [--repeats both|with|without]
+                                [--repeats both|with|without] [--also CHECKPOINT ...]
 
 1. For each split seed: always-hold and n-gram baselines (trained on that split's training
    songs) and the three models (`audiodemo.melody.shipped.MODELS`: the shipped checkpoint
@@ -16,6 +16,9 @@
    the opening of test songs (T = 1.0 and 0.8, free or the app's default) and the statistics
    of what the model added, beside the test songs' own (their 8 bars after the opening, and
    whole); generation time per melody.
+
+`--also` adds checkpoints that are not shipped (a candidate, before it replaces a shipped
+one) to the scores of their own split seed and, where that is 0, to the generated melodies.
 """
 
 from __future__ import annotations
@@ -86,7 +89,7 @@ def with_repeats(path: Path, model: MelodyModel, validation) -> tuple[MelodyMode
 
 
 def scores_by_seed(songs, names: list[str], seeds, trained: Path | None,
-                   repeats: bool = True) -> None:
+                   repeats: bool = True, also: tuple[Path, ...] = ()) -> None:
     print("## Next-symbol prediction, split by song (test songs, every position)\n")
     for seed in seeds:
         train, val, test = split_songs(songs, seed)
@@ -98,8 +101,10 @@ def scores_by_seed(songs, names: list[str], seeds, trained: Path | None,
         for n in ORDERS:
             model = NGram(VOCAB, n).fit([song_ids(s, VOCAB) for s in train])
             print(row(f"{n}-gram (Witten-Bell)", evaluate(model, test, VOCAB)))
-        for name in names:
-            path = checkpoint_for(name, seed, trained)
+        candidates = [p for p in also if load_melody(p).training.get("split_seed", 0) == seed]
+        for name, path in [*((n, checkpoint_for(n, seed, trained)) for n in names),
+                           *((None, p) for p in candidates)]:
+            label = MODELS[name].label if name else f"{path.stem} (not shipped)"
             if path is None:
                 print(f"| {MODELS[name].label}: not trained on this split (`python -m "
                       f"audiodemo.melody train --model {name} --seed {seed} --out "
@@ -109,12 +114,11 @@ def scores_by_seed(songs, names: list[str], seeds, trained: Path | None,
             if model.training.get("split_seed", 0) != seed:
                 raise ValueError(f"{path.name} was trained on split seed "
                                  f"{model.training.get('split_seed')}")
-            print(row(f"{MODELS[name].label}, {path.name} ({_trained_minutes(path):.1f} min)",
+            print(row(f"{label}, {path.name} ({_trained_minutes(path):.1f} min)",
                       evaluate(model, test, VOCAB)))
             if repeats:
                 head, how = with_repeats(path, model, val)
-                print(row(f"{MODELS[name].label} + bar repeats ({how})",
-                          evaluate(head, test, VOCAB)))
+                print(row(f"{label} + bar repeats ({how})", evaluate(head, test, VOCAB)))
         print()
 
 
@@ -140,7 +144,8 @@ def leak(songs) -> None:
 
 
 def generated(songs, names: list[str], count: int = 100,
-              heads: tuple[bool, ...] = (False, True), drafts: int = CANDIDATES) -> None:
+              heads: tuple[bool, ...] = (False, True), drafts: int = CANDIDATES,
+              also: tuple[Path, ...] = ()) -> None:
     print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
           "songs\n")
     print("Free: the model may end the song early, else it is cut after 8 bars. As the "
@@ -152,7 +157,7 @@ def generated(songs, names: list[str], count: int = 100,
     print("| model | melodies | end on the tonic | notes in key | pitch range | "
           "bar repetition | near repetition | longest copy ≤ 2 bars | time per melody |")
     print("|---|---|---|---|---|---|---|---|---|")
-    train, _, test = split_songs(songs, 0)
+    train, validation, test = split_songs(songs, 0)
     copies = CopyIndex([s.symbols for s in train], VOCAB)
     drafted = "the app's default" if drafts == CANDIDATES else f"as the app, {drafts} drafts"
     modes = {"free": {}, drafted: {"end_in_last_bar": True, "avoid": True,
@@ -166,6 +171,16 @@ def generated(songs, names: list[str], count: int = 100,
             model = load_melody(path, repeats_beside(path) if head else None)
             _generated_rows(model, MODELS[name].label + (REPEATS_SUFFIX if head else ""), test,
                             copies, modes, count)
+    for path in also:
+        model = load_melody(path)
+        if model.training.get("split_seed", 0) != 0:
+            continue
+        for head in heads:  # its head beside it, else one fitted here
+            label = f"{path.stem} (not shipped)"
+            if head:
+                model, how = with_repeats(path, model.without_repeats(), validation)
+                label += f"{REPEATS_SUFFIX} ({how})"
+            _generated_rows(model, label, test, copies, modes, count)
     own = [melody_statistics(s.symbols[len(opening(s)) : len(opening(s)) + 8 * s.steps_per_bar],
                              s.steps_per_bar, "minor" in s.key, copies, s.pickup,
                              before=opening(s)) for s in test]
@@ -227,6 +242,8 @@ def main(argv=None) -> None:
                    help="the models with their bar-repeat heads, without, or both (default)")
     p.add_argument("--drafts", type=int, default=CANDIDATES,
                    help="drafts of the app's default (importance sampling of the ending)")
+    p.add_argument("--also", type=Path, nargs="+", default=(),
+                   help="checkpoints not shipped, scored beside the shipped ones")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: a step of one melody is too small to share)")
     args = p.parse_args(argv)
@@ -234,11 +251,11 @@ def main(argv=None) -> None:
     songs = load_songs(args.data)
     if not args.only_generated:
         scores_by_seed(songs, args.models, args.split_seeds, args.trained,
-                       args.repeats != "without")
+                       args.repeats != "without", tuple(args.also))
         leak(songs)
     if not args.no_generated:
         heads = {"both": (False, True), "with": (True,), "without": (False,)}[args.repeats]
-        generated(songs, args.models, args.melodies, heads, args.drafts)
+        generated(songs, args.models, args.melodies, heads, args.drafts, tuple(args.also))
 
 
 if __name__ == "__main__":
