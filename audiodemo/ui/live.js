@@ -1,4 +1,5 @@
-// The live spectrogram (the `js_on_load` of `audiodemo/ui/live_view.py`).
+// The live spectrogram (the `js_on_load` of `audiodemo/ui/live_view.py`, after
+// `live_analysis.js`, whose functions it calls).
 // In scope: `element` (the component), `props` (its value: the tab's settings as JSON),
 // `server.plan(settings)` (audiodemo.live.plan_json: window, rows, colours) and `watch`.
 // Samples reach an AudioWorklet tap, frames of n_fft are cut every hop, each frame's FFT
@@ -47,95 +48,6 @@ const PLAN_RETRIES_MS = [0, 250, 1000];  // a plan is asked for at most three ti
 let run = 0;  // which start() the drawing loop belongs to: a restart ends the old loop
 let planRun = 0;  // which replan() may still set the plan: a newer one ends the old one
 
-function fftTables(n) {
-  const rev = new Uint32Array(n), bits = Math.log2(n);
-  for (let i = 0; i < n; i++) {
-    let r = 0;
-    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-    rev[i] = r;
-  }
-  const cos = new Float64Array(n / 2), sin = new Float64Array(n / 2);
-  for (let i = 0; i < n / 2; i++) { cos[i] = Math.cos(2 * Math.PI * i / n); sin[i] = -Math.sin(2 * Math.PI * i / n); }
-  return {n, rev, cos, sin, re: new Float64Array(n), im: new Float64Array(n)};
-}
-
-function magnitudes(frame) {  // |FFT| of the windowed frame, bins 0..n/2
-  const {n, rev, cos, sin, re, im} = fft, w = live.plan.taper;
-  for (let i = 0; i < n; i++) { re[rev[i]] = frame[i] * w[i]; im[rev[i]] = 0; }
-  for (let size = 2; size <= n; size *= 2) {
-    const half = size / 2, step = n / size;
-    for (let s = 0; s < n; s += size) {
-      for (let j = 0; j < half; j++) {
-        const a = s + j, b = a + half, c = cos[j * step], d = sin[j * step];
-        const tr = re[b] * c - im[b] * d, ti = re[b] * d + im[b] * c;
-        re[b] = re[a] - tr; im[b] = im[a] - ti; re[a] += tr; im[a] += ti;
-      }
-    }
-  }
-  const mag = new Float64Array(n / 2 + 1);
-  for (let k = 0; k <= n / 2; k++) mag[k] = Math.hypot(re[k], im[k]);
-  return mag;
-}
-
-function column(mag) {  // the rows drawn, as colour indices 0..255
-  const p = live.plan;
-  let values = mag;
-  if (p.rows) {
-    values = new Float64Array(p.n_rows);
-    p.rows.forEach((row, r) => {
-      let sum = 0;
-      for (let j = 1; j < row.length; j++) {
-        const m = mag[row[0] + j - 1];
-        sum += row[j] * (p.power_rows ? m * m : m);
-      }
-      values[r] = p.power_rows ? Math.sqrt(sum) : sum;
-    });
-  }
-  const out = new Uint8ClampedArray(values.length);
-  const top = Math.max(...values);
-  peak = Math.max(peak * 0.999, top);
-  for (let r = 0; r < values.length; r++) {
-    let x;
-    if (p.per_frame_max) x = values[r] * values[r] / Math.max(top * top, 1e-20);
-    else if (p.in_db) x = (20 * Math.log10(Math.max(values[r] / p.full_scale, 1e-12)) + p.db_range) / p.db_range;
-    else x = values[r] / peak;
-    out[r] = Math.round(255 * Math.min(1, Math.max(0, x)));
-  }
-  return out;
-}
-
-function yin(x, rate) {  // the fundamental of x in Hz, or NaN where it is not periodic
-  const [fmin, fmax] = live.plan.pitch_range;
-  const maxLag = Math.min(Math.floor(rate / fmin), Math.floor(x.length / 2));
-  const minLag = Math.max(2, Math.floor(rate / fmax)), width = x.length - maxLag;
-  let energy = 0;
-  for (let i = 0; i < x.length; i++) energy += x[i] * x[i];
-  if (20 * Math.log10(Math.sqrt(energy / x.length) + 1e-12) < -55) return NaN;  // silence
-  const d = new Float64Array(maxLag + 1);
-  let running = 0;
-  for (let lag = 1; lag <= maxLag; lag++) {
-    let sum = 0;
-    for (let i = 0; i < width; i++) { const e = x[i] - x[i + lag]; sum += e * e; }
-    running += sum;
-    d[lag] = running > 0 ? sum * lag / running : 1;  // cumulative mean normalised
-  }
-  for (let lag = minLag; lag < maxLag; lag++) {
-    if (d[lag] < 0.15 && d[lag] <= d[lag + 1]) {
-      const a = d[lag - 1], b = d[lag], c = d[lag + 1];  // parabolic refinement
-      const shift = (a - c) / (2 * (a - 2 * b + c) || 1);
-      return rate / (lag + shift);
-    }
-  }
-  return NaN;
-}
-
-function noteName(hz) {
-  const midi = 69 + 12 * Math.log2(hz / 440), near = Math.round(midi);
-  const cents = Math.round(100 * (midi - near));
-  const name = live.plan.note_names[((near % 12) + 12) % 12] + (Math.floor(near / 12) - 1);
-  return `${name} · ${hz.toFixed(hz < 100 ? 1 : 0)} Hz (${cents >= 0 ? '+' : ''}${cents} cents)`;
-}
-
 function take(data) {  // a block from the tap: cut every frame it completes
   if (!live.ctx) return;  // stopped: a block still on its way
   const start = data.end - data.samples.length;
@@ -155,7 +67,9 @@ function take(data) {  // a block from the tap: cut every frame it completes
     const frame = samples.subarray(next - first, next - first + n);
     const end = next + n, arrived = (arrivals.find(([e]) => e >= end) || [0, now])[1];
     // when the frame's middle reached the page: half a frame before its end arrived
-    queued.push({values: column(magnitudes(frame)),
+    const values = rowValues(magnitudes(frame, fft, live.plan.taper), live.plan);
+    peak = Math.max(peak * 0.999, Math.max(...values));
+    queued.push({values: colours(values, live.plan, peak),
                  reached: arrived - (n / 2) / live.ctx.sampleRate * 1000});
     next += hop;
   }
@@ -163,13 +77,6 @@ function take(data) {  // a block from the tap: cut every frame it completes
   const drop = Math.min(next - first, samples.length - keep);
   if (drop > 0) { samples = samples.slice(drop); first += drop; }
   arrivals = arrivals.filter(([e]) => e >= first);
-}
-
-function rowOf(hz) {  // the row nearest a frequency
-  const f = live.plan.freqs;
-  let best = 0;
-  for (let r = 1; r < f.length; r++) if (Math.abs(f[r] - hz) < Math.abs(f[best] - hz)) best = r;
-  return best;
 }
 
 function draw(time, mine) {
@@ -188,9 +95,10 @@ function draw(time, mine) {
     if (time - pitchAt >= PITCH_EVERY_MS) {  // the note, 20 times a second
       pitchAt = time;
       const span = 2 * Math.ceil(live.ctx.sampleRate / p.pitch_range[0]);
-      live.hz = yin(samples.subarray(Math.max(0, samples.length - span)), live.ctx.sampleRate);
+      live.hz = yin(samples.subarray(Math.max(0, samples.length - span)), live.ctx.sampleRate,
+                  p.pitch_range);
     }
-    const mark = isFinite(live.hz) && p.scale !== 'chroma' ? h - 1 - rowOf(live.hz) : -1;
+    const mark = isFinite(live.hz) && p.scale !== 'chroma' ? h - 1 - rowOf(live.hz, p.freqs) : -1;
     fresh.forEach((c, x) => {
       for (let r = 0; r < h; r++) {
         const i = 4 * ((h - 1 - r) * k + x), v = c.values[r] * 3;
@@ -206,7 +114,7 @@ function draw(time, mine) {
     column0 += k;
     drawnLast = fresh;
     frames.push(time);
-    live.note = isFinite(live.hz) ? noteName(live.hz) : '';
+    live.note = isFinite(live.hz) ? noteName(live.hz, p.note_names) : '';
     noteOut.textContent = live.note || '—';
   }
   frames = frames.filter((t) => t > time - 1000);
@@ -323,7 +231,7 @@ async function measure() {
   // audio clock; the delay of each is from its start to the first column painted with it.
   if (!live.ctx || !live.plan) { measuredOut.textContent = 'Start listening first.'; return null; }
   const ctx = live.ctx, p = live.plan, hz = Math.min(2000, 0.4 * ctx.sampleRate);
-  const row = p.scale === 'chroma' ? Math.round(69 + 12 * Math.log2(hz / 440)) % 12 : rowOf(hz);
+  const row = p.scale === 'chroma' ? Math.round(69 + 12 * Math.log2(hz / 440)) % 12 : rowOf(hz, p.freqs);
   const gain = ctx.createGain(), beep = ctx.createOscillator();
   gain.gain.value = 0;
   beep.frequency.value = hz;

@@ -22,7 +22,9 @@ import gradio as gr
 
 from audiodemo import live
 
-JS = (Path(__file__).with_name("live.js")).read_text()
+# the analysis (FFT, rows, colours, pitch) first, then the audio graph and the drawing
+JS = "\n".join(Path(__file__).with_name(name).read_text()
+               for name in ("live_analysis.js", "live.js"))
 
 TEMPLATE = """
 <div class="live">
