@@ -13,7 +13,7 @@ from audiodemo.melody.generate import (
     tempered,
     transpose_symbols,
 )
-from audiodemo.melody.model import MelodyConfig, MelodyLSTM, MelodyModel
+from audiodemo.melody.model import MelodyConfig, MelodyLSTM, MelodyModel, countdown
 from audiodemo.melody.symbols import decode_symbols
 from audiodemo.melody.vocab import Vocabulary
 
@@ -125,6 +125,35 @@ def test_the_kept_ending_is_one_the_model_would_choose():
     free = [continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, random_seed=i)
             for i in range(20)]
     assert sum(m.ended for m in free) >= 10  # freely, most songs end at their first C4
+
+
+class _EndsInTheLastBar(torch.nn.Module):
+    """A stand-in net that reads the countdown: C4 always, and the end symbol, certain,
+    once the countdown says the last bar has come."""
+
+    def features(self, ids, bar_steps, pickup, last_only=False, length=None):
+        cols = torch.arange(ids.shape[1] - 1, ids.shape[1]) if last_only else torch.arange(
+            ids.shape[1])
+        return countdown(cols, bar_steps, pickup, length, 4)
+
+    def step(self, features, state=None):
+        logits = torch.full((*features.shape[:2], len(VOCAB)), -torch.inf)
+        last_bar = features[..., 0] > 0
+        logits[..., VOCAB.index["60"]] = torch.where(last_bar, -torch.inf, 0.0)
+        logits[..., VOCAB.index["/"]] = torch.where(last_bar, 0.0, -torch.inf)
+        return logits, state
+
+    def forward(self, ids, bar_steps, pickup, state=None, length=None):
+        return self.step(self.features(ids, bar_steps, pickup, length=length), state)
+
+
+@pytest.mark.parametrize("pickup", [0, 3])
+def test_generation_tells_a_countdown_model_where_the_melody_ends(pickup):
+    stub = MelodyModel(_EndsInTheLastBar(), VOCAB, {})
+    melody = continue_melody(stub, ["62"], 3, 1.0, steps_per_bar=4, pickup=pickup)
+    # the seed's bar is filled, three bars follow, and the model ends as the last begins
+    assert melody.ended
+    assert len(melody.continuation) == (-(pickup + 1)) % 4 + 2 * 4
 
 
 def test_drafts_to_avoid_are_set_aside_unless_all_are():
