@@ -2,7 +2,9 @@
 
 Input at each step: the current symbol (one-hot, as in the paper); with `lookback`, also the
 symbols one and two bars before the symbol to predict and its position in the bar (Magenta's
-Lookback RNN gives these, so repeating a bar is one easy step rather than a long memory).
+Lookback RNN gives these, so repeating a bar is one easy step rather than a long memory);
+with `countdown`, also how many bars are left to the melody's last (from its length, known
+in training and chosen in generation), so that where a song closes can be learned.
 Output: logits over the vocabulary for the next symbol. Trained with teacher forcing on every
 position of whole songs.
 
