@@ -5,9 +5,10 @@ Why in the browser (issue 17, item 1): a live picture needs a column every hop, 
 pictures a second, for each of 30 students. Streaming the microphone to the server and
 pictures back (Gradio's `stream`) puts every column through the queue, the network and a
 Python call: thousands of requests a second from a class, on two cores. Here the page's own
-Web Audio graph hands the samples to `live.js`, which takes the FFTs and draws; the server
-only computes, once per change of a setting, what a column means (`audiodemo.live.plan`,
-the same filterbanks as the static picture). Measured in `benchmarks/live.py`.
+Web Audio graph hands the samples to `live.js`, which takes the FFTs (`live_analysis.js`)
+and draws; the server only computes, once per change of a setting, what a column means
+(`audiodemo.live.plan`, the same filterbanks as the static picture). Measured in
+`benchmarks/live.py`.
 
 The component's value is the tab's settings as JSON, with the path of the tab's sound (for
 "play the sound live"); `live.js` watches it and asks the server for a new plan.
