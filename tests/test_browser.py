@@ -222,6 +222,14 @@ def test_a_lesson_step_opens_its_tab_with_its_controls_set(page: Page, app_url):
     expect(page.get_by_label("Beside it, the same sound with frame size")).to_have_value(
         "4096")
     expect(page.locator(".sp-image").first).to_be_visible(timeout=TIMEOUT)
+    # step 2 narrowed the hop slider to its 128-sample frame: step 3's hop of 256 must land
+    page.locator("#lesson-step-3").click()
+    expect(page.get_by_label("Frame size (n_fft, samples)")).to_have_value("2048",
+                                                                           timeout=TIMEOUT)
+    expect(page.get_by_label("number input for Hop length (samples)")).to_have_value(
+        "256", timeout=TIMEOUT)
+    expect(page.get_by_text("mostly C4")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("toast-body")).to_have_count(0)
     page.locator("#lesson-step-6").click()  # the paper's DCAE, not the default model
     expect(page.locator("#denoise")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#denoise").get_by_label("Paper DCAE")).to_be_checked(timeout=TIMEOUT)

@@ -27,9 +27,21 @@ def test_the_lesson_has_six_to_ten_steps_each_an_idea_a_question_and_a_tab():
 
 def test_a_step_opens_its_tab_and_sets_only_its_controls():
     step = STEPS[1]
-    out = settings(step, ["spectrogram.n_fft", "spectrogram.compare", "denoise.snr"])
+    controls = {"spectrogram.n_fft": gr.Dropdown(["128", "2048"]),
+                "spectrogram.compare": gr.Dropdown(["none", "4096"]),
+                "denoise.snr": gr.Slider(-5, 20)}
+    out = settings(step, controls)
     assert out[0].selected == "spectrogram"
     assert out[1:3] == ["128", "4096"] and out[3] == gr.skip()
+
+
+def test_a_step_gives_a_slider_its_whole_range_back_with_its_value():
+    """Step 2 narrows the hop slider to its 128-sample frame; step 3's hop of 256 must come
+    with the slider's own range, or the page refuses it (found in chromium: an error in
+    place of the slider until the page was reloaded)."""
+    hop = gr.Slider(16, 4096, value=256, step=16)
+    out = settings(STEPS[2], {"spectrogram.hop": hop})
+    assert (out[1].minimum, out[1].maximum, out[1].value) == (16, 4096, 256)
 
 
 @pytest.mark.parametrize("controls,message", [

@@ -103,10 +103,21 @@ INTRO = (f"New here? A path of {len(STEPS)} steps, one idea each: press a step's
          f"it opens the tab with its controls set; answer its question by trying.")
 
 
-def settings(step: Step, names: list[str]) -> list:
-    """What step's button returns: the tab to open, then a value for each control of
-    `names` (`gr.skip()` for those it leaves alone)."""
-    return [gr.Tabs(selected=step.tab), *[step.controls.get(n, gr.skip()) for n in names]]
+def settings(step: Step, controls: dict[str, gr.Component]) -> list:
+    """What step's button returns: the tab to open, then a value for each of `controls`
+    ("tab.control" -> component; `gr.skip()` for those it leaves alone). A slider gets its
+    own range back with its value: a range narrowed since (the hop's, to the frame size an
+    earlier step chose) would refuse the value, and the page would show an error in place of
+    the slider until reloaded."""
+    def value(name: str, component: gr.Component):
+        if name not in step.controls:
+            return gr.skip()
+        if isinstance(component, gr.Slider):
+            return gr.Slider(minimum=component.minimum, maximum=component.maximum,
+                             value=step.controls[name])
+        return step.controls[name]
+
+    return [gr.Tabs(selected=step.tab), *[value(n, c) for n, c in controls.items()]]
 
 
 def build_lesson() -> list[tuple[Step, gr.Button]]:
@@ -147,9 +158,8 @@ def wire_lesson(buttons: list[tuple[Step, gr.Button]], tabs: gr.Tabs,
     """Each step's button opens its tab and sets its controls (`controls`: "tab.control" ->
     component, every control a step may set); `ValueError` for a step that `problems`
     finds fault with, so a wrong lesson stops the app from building."""
-    names = list(controls)
     for step, button in buttons:
         if problems(step, controls):
             raise ValueError(f"Lesson step {step.title!r}: {'; '.join(problems(step, controls))}")
-        button.click(lambda s=step: settings(s, names), outputs=[tabs, *controls.values()],
+        button.click(lambda s=step: settings(s, controls), outputs=[tabs, *controls.values()],
                      queue=False, api_visibility="private")
