@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import io
 
+import gradio as gr
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
 from audiodemo.ui.common import example
-from audiodemo.ui.region import excerpt, parse_region, zoom
+from audiodemo.ui.region import excerpt, parse_region, picked, zoom
 from audiodemo.ui.sound_picture import Picture, render
 from audiodemo.ui.spectrogram_tab import analyse
 
@@ -22,6 +23,32 @@ def red_column(value: dict) -> float:
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
     red = (rgb[..., 0] > 200) & (rgb[..., 1] < 60) & (rgb[..., 2] < 60)
     return float(np.flatnonzero(red.any(axis=0)).mean() / rgb.shape[1])
+
+
+def red_row(value: dict) -> float:
+    """The y (a fraction of the height) of the red line drawn in a rendered picture."""
+    png = base64.b64decode(value["image"].split(",", 1)[1])
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    red = (rgb[..., 0] > 200) & (rgb[..., 1] < 60) & (rgb[..., 2] < 60)
+    return float(np.flatnonzero(red.any(axis=1)).mean() / rgb.shape[0])
+
+
+@pytest.mark.parametrize("scale", ["linear", "log", "mel"])
+@pytest.mark.parametrize("compare", ["none", "2048"])
+def test_a_click_on_the_frequency_axis_names_the_frequency_drawn_there(scale, compare):
+    """Issue 17: a click on a frequency asks for its harmonic series; the page reads the
+    frequency from each axis's table of Hz by height, on every scale with Hz on its axis."""
+    wave, spec, _, _ = analyse(example("piano_middle_c.wav"), "512", 128, "hann", scale, True,
+                               80, "viridis", compare=compare)  # viridis has no red
+    spec.figure.axes[0].axhline(1000.0, color="red", linewidth=1)  # on the first picture
+    value = render(spec, cache=str)
+    assert len(value["freqs"]) == (1 if compare == "none" else 2)  # colour bars: dB, no Hz
+    left, top, right, bottom, hz = value["freqs"][0]
+    assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
+    at = (red_row(value) - top) / (bottom - top) * (len(hz) - 1)
+    assert np.interp(at, np.arange(len(hz)), hz) == pytest.approx(1000.0, rel=0.02)
+    assert hz[0] > hz[-1]  # top to bottom
+    assert render(wave, cache=str)["freqs"] == []  # amplitude is no frequency
 
 
 @pytest.mark.parametrize("side_by_side", [False, True])
@@ -67,13 +94,21 @@ def test_a_region_is_checked_and_kept_inside_the_sound():
 
 
 class Select:
-    def __init__(self, index):
-        self.index = index
+    def __init__(self, index, value=None):
+        self.index, self.value = index, value
 
 
 def test_zoom_and_whole_sound_set_the_region():
     assert zoom(Select([0.25, 1.5])) == "0.250-1.500"
     assert zoom(Select(None)) == ""
+    assert picked(Select([0.25, 1.5], "in")) == ("0.250-1.500", gr.skip())
+
+
+def test_a_frequency_clicked_sets_the_harmonic_series_and_leaves_the_region():
+    assert picked(Select(523.2513, "harmonics")) == (gr.skip(), 523.3)
+    for bad in (0, -3, float("nan")):
+        with pytest.raises(gr.Error, match="above 0 Hz"):
+            picked(Select(bad, "harmonics"))
 
 
 def test_the_pages_config_holds_only_plain_values():

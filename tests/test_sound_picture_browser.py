@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -30,6 +31,17 @@ def where(page: Page, picture: str, t: float) -> tuple[float, float]:
         page.locator(f"{picture} .sp-stage").get_attribute("data-axes"))[0]
     x = left + (t - t0) / (t1 - t0) * (right - left)
     return rect["x"] + x * rect["width"], rect["y"] + (top + bottom) / 2 * rect["height"]
+
+
+def where_hz(page: Page, picture: str, t: float, hz: float) -> tuple[float, float]:
+    """The page position of time `t` and frequency `hz` on a picture's first axes."""
+    x, _ = where(page, picture, t)
+    rect = page.locator(f"{picture} .sp-image").bounding_box()
+    _, top, _, bottom, table = json.loads(
+        page.locator(f"{picture} .sp-stage").get_attribute("data-freqs"))[0]
+    rows = np.arange(len(table))
+    at = np.interp(hz, table[::-1], rows[::-1])  # the table runs from the top down
+    return x, rect["y"] + (top + at / (len(table) - 1) * (bottom - top)) * rect["height"]
 
 
 def play_and_watch(page: Page, play, *pictures: str, seconds: float = 1.5) -> list:
@@ -93,6 +105,27 @@ def test_a_selected_stretch_plays_alone_and_zooms(page: Page, app_url):
                                                                                      abs=0.03)
     page.locator(SPEC).get_by_role("button", name="Whole sound").click()
     expect(page.get_by_text("Zoomed in on")).to_have_count(0, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_a_click_on_a_frequency_draws_its_harmonic_series(page: Page, app_url, scale):
+    """Issue 17: click a frequency to overlay its harmonic series (the button turns a click
+    from 'play from here' into 'the harmonics of this frequency')."""
+    open_piano(page, app_url)
+    image = f"document.querySelector('{SPEC} .sp-image').src"
+    if scale != "linear":  # the default
+        drawn = page.evaluate(image)
+        page.get_by_label(scale, exact=True).check()
+        page.wait_for_function(f"{image} !== {json.dumps(drawn)}", timeout=TIMEOUT)
+        settle(page)
+    page.locator(SPEC).get_by_role("button", name="Click a frequency: its harmonics").click()
+    drawn = page.evaluate(image)
+    page.locator(f"{SPEC} .sp-image").scroll_into_view_if_needed()
+    page.mouse.click(*where_hz(page, SPEC, 1.0, 523.25))  # C5, middle C's second harmonic
+    page.wait_for_function(f"{image} !== {json.dumps(drawn)}", timeout=TIMEOUT)  # redrawn
+    field = page.get_by_label("Harmonic series of (Hz; 0: none)")
+    assert float(field.input_value()) == pytest.approx(523.25, rel=0.03)
+    assert page.evaluate(f"{AUDIO}.paused")  # the click asked for harmonics, played nothing
 
 
 @pytest.mark.parametrize("tab,button,picture", [

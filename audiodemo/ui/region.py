@@ -1,5 +1,6 @@
 """Which stretch of a sound the Spectrogram tab draws: all of it, or a region a picture's
-"Zoom in" chose (`audiodemo.ui.sound_picture`), kept in a hidden textbox as "1.2-2.5"."""
+"Zoom in" chose (`audiodemo.ui.sound_picture`), kept in a hidden textbox as "1.2-2.5"; and
+what else a picture's `select` may ask for (a frequency's harmonic series)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,19 @@ def excerpt(wave: np.ndarray, sr: int, region) -> tuple[np.ndarray, float]:
     a = min(int(bounds[0] * sr), max(0, len(wave) - sr // 20))
     b = max(min(int(bounds[1] * sr), len(wave)), a + sr // 20)
     return wave[a:b], a / sr
+
+
+def picked(evt: gr.SelectData) -> tuple:
+    """(region, harmonics) from a picture's `select`: a frequency clicked for its harmonic
+    series (`value` "harmonics", `index` in Hz), else a zoom (`zoom`); `gr.skip()` for the
+    one it leaves alone."""
+    if evt.value == "harmonics":
+        hz = float(evt.index)
+        if not np.isfinite(hz) or hz <= 0:
+            raise gr.Error(f"A harmonic series needs a frequency above 0 Hz, got {hz}",
+                           print_exception=False)
+        return gr.skip(), round(hz, 1)
+    return zoom(evt), gr.skip()
 
 
 def zoom(evt: gr.SelectData) -> str:

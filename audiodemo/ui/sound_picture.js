@@ -1,7 +1,8 @@
 // A picture that plays its sound (the `js_on_load` of `audiodemo/ui/sound_picture.py`).
 // In scope: `element`, `props` (value: {image, axes, sounds}), `trigger`, `watch`.
 // One player for the whole page (`window.audiodemoPlayer`): every picture that shows the
-// sound now playing draws its playhead; a drag over a time axis selects a stretch.
+// sound now playing draws its playhead; a drag over a time axis selects a stretch; where the
+// tab asks, a click on a frequency axis can ask for that frequency's harmonic series.
 const player = window.audiodemoPlayer = window.audiodemoPlayer || (() => {
   const audio = new Audio();
   const state = {audio, file: null, end: Infinity, listeners: new Set()};
@@ -25,6 +26,7 @@ const player = window.audiodemoPlayer = window.audiodemoPlayer || (() => {
 
 let selection = null;  // [t0, t1] seconds, or null
 let drag = null;
+let harmonicsMode = false;  // a click names a frequency rather than playing from a time
 
 function value() { return props.value && typeof props.value === 'object' ? props.value : null; }
 function span() {  // the seconds the picture shows
@@ -44,6 +46,7 @@ function build() {
   const stage = document.createElement('div');
   stage.className = 'sp-stage';
   stage.dataset.axes = JSON.stringify(v.axes);  // where time runs, for tests and tools
+  stage.dataset.freqs = JSON.stringify(v.freqs || []);  // and where frequency does
   const img = document.createElement('img');
   img.className = 'sp-image'; img.src = v.image; img.alt = 'a picture of the sound';
   img.draggable = false;
@@ -68,9 +71,13 @@ function build() {
   });
   const extra = [['sp-stop', '■ Stop'], ['sp-play-selection', '▶ Play the selection']];
   if (root.dataset.zoom === 'yes') extra.push(['sp-zoom', 'Zoom in'], ['sp-whole', 'Whole sound']);
+  if (root.dataset.harmonics === 'yes' && (v.freqs || []).length) {
+    extra.push(['sp-harmonics', 'Click a frequency: its harmonics']);
+  }
   for (const [cls, text] of extra) {
     const b = document.createElement('button');
     b.type = 'button'; b.className = cls; b.textContent = text;
+    if (cls === 'sp-harmonics') b.setAttribute('aria-pressed', String(harmonicsMode));
     bar.append(b);
   }
   const readout = document.createElement('span');
@@ -116,6 +123,18 @@ function boxAt(event) {  // the time axis under the pointer, and where along it
   return box ? {box, x} : null;
 }
 
+function hzAt(event) {  // the frequency under the pointer, on an axis in Hz, or null
+  const v = value(), img = element.querySelector('.sp-image');
+  if (!v || !img || !v.freqs) return null;
+  const r = img.getBoundingClientRect();
+  const x = (event.clientX - r.left) / r.width, y = (event.clientY - r.top) / r.height;
+  const box = v.freqs.find((b) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
+  if (!box) return null;
+  const hz = box[4], at = (y - box[1]) / (box[3] - box[1]) * (hz.length - 1);
+  const k = Math.min(Math.floor(at), hz.length - 2);
+  return hz[k] + (at - k) * (hz[k + 1] - hz[k]);  // linear between the table's heights
+}
+
 function chosenSound() {  // the sound playing, if this picture shows it, else its first
   const v = value();
   const k = v.sounds.findIndex(([, file]) => file === player.file);
@@ -126,7 +145,7 @@ element.addEventListener('pointerdown', (event) => {
   const at = boxAt(event);
   if (!at) return;
   event.preventDefault();
-  drag = {box: at.box, from: timeAt(at.box, at.x), moved: false};
+  drag = {box: at.box, from: timeAt(at.box, at.x), moved: false, hz: hzAt(event)};
 });
 element.addEventListener('pointermove', (event) => {
   if (!drag) return;
@@ -140,7 +159,11 @@ element.addEventListener('pointermove', (event) => {
 });
 window.addEventListener('pointerup', () => {
   if (!drag) return;
-  if (!drag.moved) {  // a click: play from there
+  if (!drag.moved && harmonicsMode && drag.hz > 0) {  // a click: that frequency's harmonics
+    const readout = element.querySelector('.sp-readout');
+    if (readout) readout.textContent = `Harmonics of ${drag.hz.toFixed(1)} Hz`;
+    trigger('select', {index: drag.hz, value: 'harmonics'});
+  } else if (!drag.moved) {  // a click: play from there
     const [, file] = chosenSound();
     player.play(file, drag.from, span()[1]);
   }
@@ -163,6 +186,11 @@ element.addEventListener('click', (event) => {
     trigger('select', {index: selection, value: 'in'});
   } else if (button.classList.contains('sp-whole')) {
     trigger('select', {index: null, value: 'whole'});
+  } else if (button.classList.contains('sp-harmonics')) {
+    harmonicsMode = !harmonicsMode;
+    button.setAttribute('aria-pressed', String(harmonicsMode));
+    const readout = element.querySelector('.sp-readout');
+    if (readout) readout.textContent = harmonicsMode ? 'Click a frequency for its harmonic series.' : 'Click to play from there; drag to select a stretch.';
   }
 });
 player.listeners.add(update);

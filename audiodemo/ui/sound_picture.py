@@ -11,7 +11,11 @@ spectrogram of one sound both show its playhead, and starting one sound stops th
 
 A drag over a time axis selects a stretch: "Play the selection" plays only it, and where the
 tab offers zoom, "Zoom in" sends it as a `select` event (`index`: [start, end] in seconds;
-"Whole sound" sends `index` null) for the tab to draw that stretch alone.
+"Whole sound" sends `index` null) for the tab to draw that stretch alone. Where the tab offers
+harmonics, a button turns a click on a frequency axis (linear, log or mel) into a `select`
+event with `value` "harmonics" and `index` the frequency clicked, in Hz, for the tab to draw
+that frequency's harmonic series; the page reads the frequency from a table of each axis's
+Hz at evenly spaced heights (`frequency_boxes`).
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 from matplotlib.figure import Figure
 
 JS = Path(__file__).with_name("sound_picture.js").read_text()
 CSS = Path(__file__).with_name("sound_picture.css").read_text()
 DPI = 100
-TEMPLATE = '<div class="sp" data-zoom="${zoom}"></div>'
+TEMPLATE = '<div class="sp" data-zoom="${zoom}" data-harmonics="${harmonics}"></div>'
+HZ_LABELS = ("frequency (Hz)", "note (C of each octave)")  # axes whose y runs in Hz
+HZ_ROWS = 201  # heights of a frequency axis whose Hz the page is given
 
 
 @dataclass
@@ -57,6 +64,25 @@ def time_boxes(figure: Figure, time_axes: list[int] | None) -> list[list[float]]
     return boxes
 
 
+def frequency_boxes(figure: Figure) -> list[list]:
+    """`[left, top, right, bottom, hz]` of each axis whose y runs in Hz, on any scale:
+    image fractions as `time_boxes`, and `hz` the frequencies at `HZ_ROWS` evenly spaced
+    heights from its top to its bottom, for the page to interpolate. Drawn figures only."""
+    width, height = figure.get_size_inches() * figure.dpi
+    boxes = []
+    for ax in figure.axes:
+        if ax.get_ylabel() not in HZ_LABELS:
+            continue
+        box = ax.get_window_extent()
+        heights = np.linspace(box.y1, box.y0, HZ_ROWS)
+        points = np.column_stack([np.full(HZ_ROWS, box.x0), heights])
+        hz = ax.transData.inverted().transform(points)[:, 1]
+        boxes.append([float(box.x0 / width), float(1 - box.y1 / height),
+                      float(box.x1 / width), float(1 - box.y0 / height),
+                      [round(float(f), 2) for f in hz]])
+    return boxes
+
+
 def render(picture: Picture, cache) -> dict:
     """The component's value: PNG, time boxes, sounds as cached paths (`cache` moves a file
     into Gradio's cache and returns its new path)."""
@@ -65,6 +91,7 @@ def render(picture: Picture, cache) -> dict:
     return {
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "axes": time_boxes(picture.figure, picture.time_axes),
+        "freqs": frequency_boxes(picture.figure),
         "sounds": [[label, cache(path)] for label, path in picture.sounds],
     }
 
@@ -72,14 +99,15 @@ def render(picture: Picture, cache) -> dict:
 class SoundPicture(gr.HTML):
     """A `gr.HTML` that shows a `Picture` and plays its sounds (see the module)."""
 
-    def __init__(self, value=None, *, zoom: bool = False, **kwargs):
+    def __init__(self, value=None, *, zoom: bool = False, harmonics: bool = False, **kwargs):
         shown = "yes" if zoom else "no"
+        clicked = "yes" if harmonics else "no"
         super().__init__(value, html_template=TEMPLATE, css_template=CSS, js_on_load=JS,
-                         zoom=shown, **kwargs)
+                         zoom=shown, harmonics=clicked, **kwargs)
         # a real attribute: Gradio reads each argument of __init__ back by name for the
         # page's config, and `gr.HTML` answers a missing one with an event listener (which
         # the config then deep-copied, the whole app with it, on every page load: 1.4 s)
-        self.zoom = shown
+        self.zoom, self.harmonics = shown, clicked
 
     def postprocess(self, value):
         if isinstance(value, Picture):

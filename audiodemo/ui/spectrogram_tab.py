@@ -25,7 +25,7 @@ from audiodemo.spectrogram import WINDOWS, SpectrogramConfig
 from audiodemo.ui.common import cleared_on_error, example, limits_note, sound_in, user_errors
 from audiodemo.ui.live_view import build_live_view, settings_json
 from audiodemo.ui.outputs import LOUDNESS_NOTE, players
-from audiodemo.ui.region import WHOLE, excerpt, zoom
+from audiodemo.ui.region import WHOLE, excerpt, picked
 from audiodemo.ui.sound_picture import Picture, SoundPicture
 from audiodemo.view import CMAPS, SCALE_USES, SCALES, resolution_text, spectrogram_view
 from audiodemo.view import FRAME_SIZES as FRAME_SAMPLES
@@ -236,7 +236,7 @@ def build_spectrogram_tab() -> dict:
                                       info="The time-frequency trade-off, seen at once.")
             with gr.Column(scale=2):
                 wave_plot = SoundPicture(label="Waveform", elem_id="spectrogram-wave")
-                spec_plot = SoundPicture(label="Spectrogram", zoom=True,
+                spec_plot = SoundPicture(label="Spectrogram", zoom=True, harmonics=True,
                                          elem_id="spectrogram-picture")
                 region = gr.Textbox(WHOLE, visible=False, label="Region shown (s)")
                 resolution = gr.Markdown(label="Resolution", show_label=False)
@@ -256,8 +256,9 @@ def build_spectrogram_tab() -> dict:
                                api_visibility="private").then(**draw, api_visibility="private")
         for event in (drawn, redrawn):
             cleared_on_error(event, draw["outputs"])
-        for picture in (wave_plot, spec_plot):  # a drag and "Zoom in" draw that stretch
-            picture.select(zoom, outputs=[region], queue=False, api_visibility="private")
+        for picture in (wave_plot, spec_plot):  # a stretch to zoom in on, a frequency's series
+            picture.select(picked, outputs=[region, harmonics], queue=False,
+                           api_visibility="private")
         audio.change(lambda: WHOLE, outputs=[region], queue=False, api_visibility="private")
         hover.change(hover_view, inputs=[audio, n_fft, hop, window, scale, in_db, db_range, cmap,
                                          region, hover],
