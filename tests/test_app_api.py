@@ -104,11 +104,13 @@ def test_api_reports_bad_input_and_keeps_serving(app_url, tmp_path):
 
 def test_api_answers_denoise(app_url):
     client = Client(app_url, verbose=False)
-    noisy, clean, figure, report, removed, ab, side_a, side_b = client.predict(
+    noisy, clean, figure, report, removed, ab = client.predict(
         handle_file(example("digits_31415_theo.wav")), "white", 5, "Ours: 16 kHz complex mask",
         "Noisy phase", 1.0, 0, api_name="/denoise",
     )
-    assert all(p.endswith(".wav") for p in (noisy, clean, removed, ab, side_a, side_b))
+    assert all(p.endswith(".wav") for p in (noisy, clean, removed))
+    assert [label for label, _ in ab["sounds"]] == ["A: noisy", "B: denoised"]
+    assert all(file.endswith(".wav") for _, file in ab["sounds"])
     assert "SI-SDR" in report and "PESQ-WB" in report and "works at **16000 Hz**" in report
     assert "You hear 22050 Hz, mono" in report  # an 8 kHz recording, mixed at MIX_RATE
 

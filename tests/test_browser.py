@@ -95,6 +95,30 @@ def test_denoise_tab_adds_noise_denoises_and_shows_both_players(page: Page, app_
     expect(page.locator("#denoise .sp-image")).to_have_count(1)
 
 
+def test_the_a_b_switch_keeps_the_moment_and_changes_only_what_is_heard(page: Page, app_url):
+    """Issue 17: A/B at equal loudness compares the same moment of noisy and denoised (it
+    used to start the other sound again from 0:00)."""
+    open_tab(page, app_url, "Denoise")
+    page.locator("#denoise input[type=file]").first.set_input_files(
+        example("digits_31415_theo.wav"))
+    page.get_by_role("button", name="Denoise", exact=True).click()
+    ab = page.locator("#ab-player")
+    expect(ab.get_by_role("button", name="B: denoised")).to_be_visible(timeout=TIMEOUT)
+    state = """() => [...document.querySelectorAll('#ab-player audio')].map(
+        (a) => [a.currentTime, a.paused, a.muted])"""
+    ab.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"({state})()[0][0] > 0.6", timeout=TIMEOUT)
+    ab.get_by_role("button", name="B: denoised").click()
+    (ta, paused_a, muted_a), (tb, paused_b, muted_b) = page.evaluate(state)
+    assert not paused_a and not paused_b  # both go on playing, in step
+    assert muted_a and not muted_b  # only B is heard now
+    assert tb > 0.5 and abs(ta - tb) < 0.1  # at the moment A was at, not from the start
+    expect(ab.get_by_role("button", name="B: denoised")).to_have_attribute("aria-pressed",
+                                                                          "true")
+    ab.get_by_role("button", name="■ Stop").click()
+    assert all(paused for _, paused, _ in page.evaluate(state))
+
+
 def test_a_48_khz_stereo_upload_is_denoised_into_48_khz_stereo(page: Page, app_url, tmp_path):
     left = load_audio(example("digits_31415_theo.wav"), 48000)[0]
     right = 0.5 * np.concatenate([np.zeros(120, np.float32), left[:-120]])  # -6 dB, later

@@ -26,6 +26,7 @@ from audiodemo.denoise.metrics import WIDE_RATE, wideband_quality
 from audiodemo.denoise.noise import NOISE_TYPES, mix
 from audiodemo.plots.signal import comparison_figure
 from audiodemo.spectrogram import SpectrogramConfig
+from audiodemo.ui.ab_player import ABPair, ABPlayer
 from audiodemo.ui.common import (
     cleared_on_error,
     example,
@@ -184,19 +185,12 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
         (wave, work, "noisy.wav"), (out, work, "denoised.wav"), (wave - out, work,
                                                                  "removed.wav")])
     folder = Path(noisy_player).parent
-    ab = {side: player(x, work, f"{side}.wav", folder)  # each alone at the app's loudness
-          for side, x in ((AB[0], wave), (AB[1], out))}
+    ab = ABPair(*((side, player(x, work, f"{side}.wav", folder))  # each alone at the
+                  for side, x in ((AB[0], wave), (AB[1], out))))  # app's loudness
     SPEED[key] = (time.perf_counter() - start) / duration
     picture = Picture(figure, [("noisy", noisy_player), ("denoised", denoised_player),
                                ("removed", removed_player)], time_axes=list(range(len(waves))))
-    return (noisy_player, denoised_player, picture, report, removed_player, ab[AB[0]],
-            ab[AB[0]], ab[AB[1]])
-
-
-def ab_choice(a: str | None, b: str | None, side: str):
-    """The A/B player's sound: the noisy (A) or the denoised (B), at one loudness."""
-    chosen = {AB[0]: a, AB[1]: b}.get(side)
-    return chosen if chosen else gr.skip()
+    return noisy_player, denoised_player, picture, report, removed_player, ab
 
 
 def build_denoise_tab() -> dict:
@@ -229,27 +223,17 @@ def build_denoise_tab() -> dict:
                     removed_out = gr.Audio(label="What the model removed (noisy - denoised)",
                                            interactive=False, elem_id="removed-player")
                     with gr.Column():
-                        side = gr.Radio(list(AB), value=AB[0], label="A/B at equal loudness",
-                                        elem_id="ab-switch")
-                        ab_out = gr.Audio(label="A/B player", show_label=False,
-                                          interactive=False, elem_id="ab-player")
+                        gr.Markdown("**A/B at equal loudness**: both play in step; the switch "
+                                    "changes which you hear, at the same moment.")
+                        ab_out = ABPlayer(label="A/B player", elem_id="ab-player")
                 report = gr.Markdown(label="Report", show_label=False)
                 gr.Markdown(LOUDNESS_NOTE + " The A/B player is the exception: each side alone "
                             "at that loudness, so the louder cannot sound the better.",
                             elem_classes="limits")
                 figure = SoundPicture(label="Spectrograms (shared colour scale)",
                                       elem_id="denoise-picture")
-        # the two sides, hidden (not a gr.State: state makes every page hold a heartbeat
-        # stream, and a closed page then stopped its requests late)
-        side_a = gr.Audio(label="A: noisy, at the A/B loudness", type="filepath",
-                          visible=False)
-        side_b = gr.Audio(label="B: denoised, at the A/B loudness", type="filepath",
-                          visible=False)
-        outputs = [noisy_out, clean_out, figure, report, removed_out, ab_out, side_a, side_b]
+        outputs = [noisy_out, clean_out, figure, report, removed_out, ab_out]
         denoising = go.click(denoise, inputs=[audio, noise, snr, model, recon, strength, seed],
                              outputs=outputs, api_name="denoise", concurrency_id="torch")
-        denoising.then(lambda: AB[0], outputs=[side], queue=False, api_visibility="private")
         cleared_on_error(denoising, outputs)
-        side.change(ab_choice, inputs=[side_a, side_b, side], outputs=[ab_out], queue=False,
-                    api_visibility="private")
         return {"audio": audio, "noise": noise, "snr": snr, "model": model, "recon": recon}
