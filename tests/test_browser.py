@@ -160,6 +160,10 @@ def test_clicking_an_empty_place_decodes_it(page: Page, app_url):
     expect(page.locator("#latent-decoded [data-testid=download-link]")).to_have_attribute(
         "href", re.compile(r"\.wav$"), timeout=TIMEOUT)
     expect(page.locator("#plane-left circle#clicked-mark")).to_have_count(1)  # issue 17
+    box = page.locator("#plane-right svg").bounding_box()  # then a place on the other plane
+    page.mouse.click(box["x"] + box["width"] * 0.12, box["y"] + box["height"] * 0.12)
+    expect(page.locator("#plane-right circle#clicked-mark")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator("#plane-left circle#clicked-mark")).to_have_count(0)  # one ring
 
 
 def test_a_walk_is_drawn_on_its_plane(page: Page, app_url):
@@ -169,6 +173,11 @@ def test_a_walk_is_drawn_on_its_plane(page: Page, app_url):
     page.get_by_role("button", name="Walk", exact=True).click()
     expect(page.locator("#plane-right line#walk-path")).to_have_count(1, timeout=TIMEOUT)
     expect(page.locator("#plane-left line#walk-path")).to_have_count(0)  # the VAE walked
+    plane = page.locator("#plane-right svg[data-x0]")
+    title = plane.get_attribute("aria-label")
+    page.get_by_label("all", exact=True).first.check()  # every split: the planes redraw
+    expect(plane).not_to_have_attribute("aria-label", title, timeout=TIMEOUT)
+    expect(page.locator("#plane-right line#walk-path")).to_have_count(1, timeout=TIMEOUT)
 
 
 def test_typing_a_seed_chooses_it(page: Page, app_url):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import gradio as gr
 import numpy as np
 import pytest
@@ -67,7 +69,10 @@ def test_an_empty_place_decodes_to_sound_and_names_the_nearest_recording():
     figure = picture.figure
     _, samples = played(decoded)
     assert original is None and samples.dtype == np.int16 and len(samples) == 6144
-    assert "No recording at z = (0.30, -0.20)" in caption and "Nearest recording" in caption
+    assert "No recording at z = (0.30, -0.20)" in caption
+    named = re.findall(r"(\d_\w+_\d+\.wav) \(digit \d, ([\d.]+) away\)", caption)
+    assert len(named) == 3 and len({f for f, _ in named}) == 3  # three recordings, by name
+    assert [float(d) for _, d in named] == sorted(float(d) for _, d in named)  # nearest first
     assert len(figure.axes) == 2
 
 

@@ -50,6 +50,7 @@ SPLITS = ("test", "train", "all")
 ALL = "all"
 GRID_N = 12
 GL_ITERS = 32
+NEAREST = 3  # recordings named beside a decoded place
 
 Progress = Callable[[float, str], None]  # (fraction done, what is being done)
 Sound = tuple[np.ndarray, int, str]  # (wave, sample rate, file name)
@@ -200,10 +201,11 @@ def decode_point(model: str, x, y, file: str | None = None) -> Decoded:
                              f"pick a point nearer them.")
         mag = decode(ckpt, z[None])[0]
         recording, shown = None, {f"{model} decode of ({x:.2f}, {y:.2f})": mag}
-        near = int(np.argmin(np.linalg.norm(codes.z - z, axis=1)))
+        distance = np.linalg.norm(codes.z - z, axis=1)
+        nearest = ", ".join(f"{codes.file[k]} (digit {codes.digit[k]}, {distance[k]:.2f} away)"
+                            for k in np.argsort(distance)[:NEAREST])
         caption = (f"No recording at z = ({x:.2f}, {y:.2f}): the decoder generates this "
-                   f"spectrogram from the code alone. Nearest recording: {codes.file[near]} "
-                   f"(digit {codes.digit[near]}), {np.linalg.norm(codes.z[near] - z):.2f} away.")
+                   f"spectrogram from the code alone. Nearest recordings: {nearest}.")
     sounds = [(to_audio(ckpt, mag, GL_ITERS), cfg.sample_rate, "decoded.wav")]
     if recording is not None:
         sounds.insert(0, (recording, audio.sample_rate, "recording.wav"))

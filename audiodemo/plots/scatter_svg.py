@@ -6,8 +6,8 @@ hover, and `CLICK_JS` (the `js_on_load` of the `gr.HTML`) turns a click into a `
 whose `index` is the clicked place in data coordinates and whose `value` is the file name of
 the point clicked, or null for an empty place, and rings the place clicked. A tap (a touch
 screen) means the nearest point within 12 px, as a fingertip covers several 8 px points.
-`WALK_JS` draws a walk's path between two recordings' points. No script or network access
-beyond the page.
+`WALK_JS` keeps a walk for the planes to draw its path between two recordings' points, again
+after each redraw. No script or network access beyond the page.
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ element.addEventListener('click', (event) => {
       if (away < nearest) { nearest = away; file = point.dataset.file; }
     }
   }
-  const old = svg.querySelector('#clicked-mark');  // the place clicked, ringed
-  if (old) old.remove();
+  // the place clicked, ringed: on this plane alone (a ring on the other plane would name
+  // a place that this click did not decode)
+  document.querySelectorAll('svg #clicked-mark').forEach((old) => old.remove());
   const ring = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
   Object.entries({id: 'clicked-mark', cx: p.x, cy: p.y, r: 8, fill: 'none', stroke: '#000',
                   'stroke-width': 2.5, 'pointer-events': 'none'}).forEach(
@@ -53,29 +54,34 @@ element.addEventListener('click', (event) => {
   svg.appendChild(ring);
   trigger('select', {index: [x, y], value: file});
 });
+// the last walk's path (`WALK_JS` keeps the walk in the page), a straight line from one
+// recording's code to the other's, on this plane if it is the walking model's and shows
+// both ends; drawn again whenever the plane is (a new split or filter)
+function drawWalk() {
+  const svg = element.querySelector('svg[data-x0]'), walk = window.audiodemoWalk;
+  if (!svg) return;
+  svg.querySelectorAll('#walk-path').forEach((old) => old.remove());
+  if (!walk || !(svg.getAttribute('aria-label') || '').startsWith(`${walk.model}:`)) return;
+  const a = svg.querySelector(`circle[data-file="${CSS.escape(walk.fileA)}"]`);
+  const b = svg.querySelector(`circle[data-file="${CSS.escape(walk.fileB)}"]`);
+  if (!a || !b) return;
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+  Object.entries({id: 'walk-path', x1: a.getAttribute('cx'), y1: a.getAttribute('cy'),
+                  x2: b.getAttribute('cx'), y2: b.getAttribute('cy'), stroke: '#000',
+                  'stroke-width': 2.5, 'stroke-dasharray': '6 3',
+                  'pointer-events': 'none'}).forEach(([k, v]) => line.setAttribute(k, v));
+  svg.appendChild(line);
+}
+window.addEventListener('audiodemo-walk', drawWalk);
+watch('value', () => requestAnimationFrame(drawWalk));  // after the new plane is in place
 """.replace("TAP_PX", "12")  # CSS px from a tap's centre to the point it means
 
-# the Walk button's `js`: the walk's path, a straight line from one recording's code to the
-# other's, drawn on the plane of the model that walks (left: AE, right: VAE); the inputs
-# pass on unchanged to the server
+# the Walk button's `js`: keeps the walk in the page for the planes to draw (`CLICK_JS`);
+# the inputs pass on unchanged to the server
 WALK_JS = """
 (model, fileA, fileB, steps) => {
-  const side = model === 'AE' ? 'left' : 'right';
-  const svg = document.querySelector(`#plane-${side} svg[data-x0]`);
-  if (svg) {
-    const old = svg.querySelector('#walk-path');
-    if (old) old.remove();
-    const a = svg.querySelector(`circle[data-file="${CSS.escape(fileA)}"]`);
-    const b = svg.querySelector(`circle[data-file="${CSS.escape(fileB)}"]`);
-    if (a && b) {
-      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
-      Object.entries({id: 'walk-path', x1: a.getAttribute('cx'), y1: a.getAttribute('cy'),
-                      x2: b.getAttribute('cx'), y2: b.getAttribute('cy'), stroke: '#000',
-                      'stroke-width': 2.5, 'stroke-dasharray': '6 3',
-                      'pointer-events': 'none'}).forEach(([k, v]) => line.setAttribute(k, v));
-      svg.appendChild(line);
-    }
-  }
+  window.audiodemoWalk = {model, fileA, fileB};
+  window.dispatchEvent(new Event('audiodemo-walk'));
   return [model, fileA, fileB, steps];
 }
 """
