@@ -19,10 +19,12 @@ from torch import nn
 from audiodemo.checkpoint import MELODY_GRID
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import song_ids, split_songs
+from audiodemo.melody.extra import extra_songs
 from audiodemo.melody.model import MelodyConfig, MelodyLSTM
 from audiodemo.melody.vocab import Vocabulary
 
-_COMMON = dict(half=False, clip_norm=1.0, min_lr=0.0, cosine=None)
+# `extra`: other collections' songs trained on beside the split's (`audiodemo.melody.extra`)
+_COMMON = dict(half=False, clip_norm=1.0, min_lr=0.0, cosine=None, extra=())
 PRESETS = {
     "tiny": dict(_COMMON, model=dict(hidden=16, lookback=True), epochs=1, lr=0.01,
                  batch_size=8, max_songs=30),
@@ -81,8 +83,12 @@ class MelodyTask:
             self.source, counts = "songs given by the caller", {}
         else:
             self.source = data or DEFAULT_SOURCE
-            train, self.validation, test = split_songs(load_songs(self.source), seed)
+            main = load_songs(self.source)
+            train, self.validation, test = split_songs(main, seed)
             self.songs, counts = train, {"test": len(test)}
+            if preset.get("extra"):
+                added, counts["extra"] = extra_songs(list(preset["extra"]), main)
+                self.songs = self.songs + added
         if preset.get("max_songs"):
             self.songs = self.songs[: preset["max_songs"]]
             self.validation = self.validation[: max(2, preset["max_songs"] // 5)]

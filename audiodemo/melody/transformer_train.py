@@ -27,7 +27,7 @@ from audiodemo.melody.evaluate import song_ids
 from audiodemo.melody.train import MelodyTask
 from audiodemo.melody.transformer import MelodyTransformer, MelodyTransformerConfig
 
-_COMMON = dict(half=False, clip_norm=1.0, min_lr=0.0, cosine=None)
+_COMMON = dict(half=False, clip_norm=1.0, min_lr=0.0, cosine=None, extra=())
 PRESETS = {
     "tiny": dict(_COMMON, model=dict(d_model=16, layers=1, heads=2, window=32,
                                      max_distance=32, dropout=0.0),
