@@ -63,6 +63,7 @@ element.addEventListener('click', (event) => {
   const button = event.target.closest('button');
   if (!button || audios.length !== 2) return;
   if (button.classList.contains('ab-play')) {
+    if (window.audiodemoPlayer) window.audiodemoPlayer.audio.pause();  // the pictures' player
     const t = heard().ended ? 0 : heard().currentTime;
     audios.forEach((a) => { a.currentTime = t; a.play().catch(() => {}); });
   } else if (button.classList.contains('ab-stop')) {
