@@ -41,6 +41,7 @@ from audiodemo.melody.evaluate import (
     split_songs,
     window_accuracy,
 )
+from audiodemo.melody.extra import extra_songs, trained_sources
 from audiodemo.melody.generate import CANDIDATES, continue_melody
 from audiodemo.melody.model import REPEATS_SUFFIX, MelodyModel, load_melody
 from audiodemo.melody.ngram import AlwaysHold, NGram
@@ -158,7 +159,13 @@ def generated(songs, names: list[str], count: int = 100,
           "bar repetition | near repetition | longest copy ≤ 2 bars | time per melody |")
     print("|---|---|---|---|---|---|---|---|---|")
     train, validation, test = split_songs(songs, 0)
-    copies = CopyIndex([s.symbols for s in train], VOCAB)
+    paths = [p for p in (checkpoint_for(name, 0, None) for name in names) if p] + list(also)
+    sources = sorted({s for p in paths for s in trained_sources(load_melody(p).training)})
+    extra = extra_songs(sources, songs)[0] if sources else []
+    if sources:
+        print(f"A training song is one of the split's, or of the other collections a model "
+              f"here trained on ({', '.join(sources)}: {len(extra)} songs).\n")
+    copies = CopyIndex([s.symbols for s in [*train, *extra]], VOCAB)
     drafted = "the app's default" if drafts == CANDIDATES else f"as the app, {drafts} drafts"
     modes = {"free": {}, drafted: {"end_in_last_bar": True, "avoid": True,
                                    "candidates": drafts}}

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from audiodemo.melody.abc import to_abc
+from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import Song, load_songs
-from audiodemo.melody.extra import VARIANT_SHARE, VariantIndex
+from audiodemo.melody.extra import VARIANT_SHARE, VariantIndex, trained_sources
 from audiodemo.melody.train import PRESETS, MelodyTask
 from tests.melody_songs import bar_songs
 
@@ -52,3 +53,14 @@ def test_extra_songs_join_the_training_songs_and_nothing_else(tmp_path):
     assert more.songs[: len(alone.songs)] == alone.songs  # the split's own, then the others
     assert more.validation == alone.validation  # validated on the main collection alone
     assert more.describe()["songs"]["extra"] == {str(extra): 6}
+
+
+def test_the_bundle_checks_copies_against_the_extra_songs_too():
+    songs = bar_songs(20, [60, 62, 64, 65, 67], seed=3)
+    other = four_bars([55, 57, 59, 74], "other/0")
+    bundle = make_bundle(songs, extra=[other])
+    assert bundle.train[-1] == other.symbols
+    assert len(bundle.train) == len(make_bundle(songs).train) + 1
+    assert trained_sources({"songs": {"train": 9, "extra": {"essenFolksong/dva": 3}}}) == [
+        "essenFolksong/dva"]
+    assert trained_sources({"songs": {"train": 9}}) == []

@@ -37,6 +37,7 @@ from pathlib import Path
 from audiodemo.melody.bundle import make_bundle
 from audiodemo.melody.corpus import DEFAULT_SOURCE, Song, load_songs
 from audiodemo.melody.evaluate import evaluate, split_songs
+from audiodemo.melody.extra import extra_songs
 from audiodemo.melody.generate import KEYS, generate_variations, key_name
 from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import write_melody
@@ -144,7 +145,9 @@ def _repeats(args) -> int:
 
 
 def _bundle(args) -> int:
-    bundle = make_bundle(load_songs(args.data), args.seed, source=args.data)
+    songs = load_songs(args.data)
+    extra = extra_songs(args.extra, songs)[0] if args.extra else []
+    bundle = make_bundle(songs, args.seed, source=args.data, extra=extra)
     bundle.save(args.out, Vocabulary.default())
     print(f"{len(bundle.train)} training songs and {len(bundle.seeds)} seeds -> {args.out}")
     return 0
@@ -214,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
     b.add_argument("--seed", type=int, default=0, help="the split's seed (as in training)")
     b.add_argument("--out", required=True, help="the .npz file to write")
+    b.add_argument("--extra", nargs="*", default=[],
+                   help="other collections a model trained on, whose songs join the "
+                        "training songs that copies are checked against")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"train": _train, "evaluate": _evaluate, "generate": _generate,

@@ -86,11 +86,12 @@ class MelodyBundle:
 
 
 def make_bundle(songs: list[Song], seed: int = 0, max_seeds: int = 60,
-                source: str = "") -> MelodyBundle:
-    """The split the model trained with (`seed`): its training songs, and openings of up to
-    `max_seeds` test songs."""
+                source: str = "", extra: list[Song] = ()) -> MelodyBundle:
+    """The split the model trained with (`seed`): its training songs and the `extra` songs
+    of other collections a model trained on beside them (`audiodemo.melody.extra`), and
+    openings of up to `max_seeds` test songs."""
     train, _, test = split_songs(songs, seed)
     seeds = [Song(s.name, opening(s), s.time_signature, s.key, s.pickup)
              for s in test[:max_seeds]]
-    return MelodyBundle([s.symbols for s in train], seeds, seed, source,
+    return MelodyBundle([s.symbols for s in [*train, *extra]], seeds, seed, source,
                         [s.symbols for s in test[:max_seeds]])

@@ -60,3 +60,8 @@ def extra_songs(sources: list[str], main: list[Song]) -> tuple[list[Song], dict[
         songs += admitted
         counts[source] = len(admitted)
     return songs, counts
+
+
+def trained_sources(training: dict) -> list[str]:
+    """The other collections a model trained on, from its training record (`describe`)."""
+    return list((training.get("songs") or {}).get("extra") or ())
