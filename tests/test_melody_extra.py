@@ -64,3 +64,5 @@ def test_the_bundle_checks_copies_against_the_extra_songs_too():
     assert trained_sources({"songs": {"train": 9, "extra": {"essenFolksong/dva": 3}}}) == [
         "essenFolksong/dva"]
     assert trained_sources({"songs": {"train": 9}}) == []
+    tuned = {"songs": {"train": 9}, "pretraining": {"songs": {"extra": {"a": 1, "b": 2}}}}
+    assert trained_sources(tuned) == ["a", "b"]  # a model fine-tuned from one that had them

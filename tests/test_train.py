@@ -90,7 +90,10 @@ def test_training_starts_from_a_checkpoint_of_the_same_model(fake_fsdd, tiny_che
     out = tmp_path / "tuned.pt"
     main(["unet", "--data", str(fake_fsdd), "--preset", "tiny", "--out", str(out),
           "--quiet", "--init", str(tiny_checkpoints["unet"])])
-    assert load_checkpoint(out).training["initialised_from"] == "unet.pt"
+    tuned = load_checkpoint(out).training
+    assert tuned["initialised_from"] == "unet.pt"
+    start = load_checkpoint(tiny_checkpoints["unet"]).training
+    assert tuned["pretraining"] == start  # what the weights learned from before, kept
 
 
 def test_bad_settings_end_the_cli_with_one_line(capsys):

@@ -62,6 +62,10 @@ def extra_songs(sources: list[str], main: list[Song]) -> tuple[list[Song], dict[
     return songs, counts
 
 
-def trained_sources(training: dict) -> list[str]:
-    """The other collections a model trained on, from its training record (`describe`)."""
-    return list((training.get("songs") or {}).get("extra") or ())
+def trained_sources(training: dict | None) -> list[str]:
+    """The other collections a model trained on, from its training record (`describe`),
+    and from that of the checkpoint it started from (`pretraining`), and so on back."""
+    if not training:
+        return []
+    own = list((training.get("songs") or {}).get("extra") or ())
+    return own + [s for s in trained_sources(training.get("pretraining")) if s not in own]

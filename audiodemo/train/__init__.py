@@ -81,13 +81,15 @@ def apply_overrides(preset: dict, settings: Sequence[str] | Mapping, kind: str) 
     return preset
 
 
-def initial_weights(path: str, kind: str, model: torch.nn.Module) -> None:
-    """Copy a checkpoint's weights into `model`; it must hold the same model."""
+def initial_weights(path: str, kind: str, model: torch.nn.Module) -> dict:
+    """Copy a checkpoint's weights into `model`; it must hold the same model. Returns that
+    checkpoint's training record, for the new one to keep (what the weights learned from)."""
     start = load_checkpoint(path)
     if start.kind != kind or asdict(start.model.config) != asdict(model.config):
         raise ValueError(f"{path} holds a different model ({start.kind}, "
                          f"{asdict(start.model.config)}); cannot start from it")
     model.load_state_dict(start.model.state_dict())
+    return start.training
 
 
 def _shown_data(kind: str, data) -> str | None:
@@ -127,8 +129,7 @@ def train(kind: str, preset: str = "default", *, out: str | os.PathLike, data=No
         torch.set_num_threads(threads or max(1, (os.cpu_count() or 1) // world.size))
         torch.manual_seed(seed)
         task = TRAINERS[kind](kind, config, data, seed, held_out_speaker)
-        if init:
-            initial_weights(init, kind, task.model)
+        pretraining = initial_weights(init, kind, task.model) if init else None
         shown = command(kind, preset, out, _shown_data(kind, data), texts, seed, init,
                         held_out_speaker)
 
@@ -136,7 +137,8 @@ def train(kind: str, preset: str = "default", *, out: str | os.PathLike, data=No
             return {"command": shown, "kind": kind, "preset": preset, "seed": seed,
                     "epochs": config["epochs"], "best_epoch": row["epoch"], "lr": config["lr"],
                     "batch_size": config["batch_size"], "overrides": texts,
-                    "initialised_from": init and Path(init).name, "processes": world.size,
+                    "initialised_from": init and Path(init).name, "pretraining": pretraining,
+                    "processes": world.size,
                     "metrics": {k: v for k, v in row.items() if k.startswith("val_")},
                     "date": datetime.date.today().isoformat(), **task.describe()}
 
