@@ -19,6 +19,10 @@ from audiodemo.melody.corpus import Song, load_songs
 from audiodemo.melody.form import bars_of
 
 VARIANT_SHARE = 0.4  # of a song's distinct bars found in one main-collection song
+# seven German collections of the corpus beside erk (it also holds Chinese, Irish, Lorraine
+# and Luxembourg songs, not used)
+GERMAN_COLLECTIONS = tuple(f"essenFolksong/{name}" for name in (
+    "altdeu", "ballad", "boehme", "dva", "fink", "kinder", "zuccal"))
 
 
 def _bars(song: Song) -> set[tuple]:

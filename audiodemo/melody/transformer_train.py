@@ -7,10 +7,10 @@ overlap before it is context, as when a whole song is scored. Every position of 
 training song is a target once per epoch. Validation scores whole songs (the attention
 window slides along them), shortest first so that batches pad little.
 
-Presets: `tiny` (seconds, for tests) and `default` (4 layers of width 128, 4 heads, a
+Presets: `tiny` (seconds, for tests), `default` (4 layers of width 128, 4 heads, a
 256-symbol window, which covers 90 % of the erk training songs whole; the context inputs;
 dropout 0.1; batches of 8 windows; 30 epochs on a cosine schedule; 0.87 M weights, a 3.5 MB
-checkpoint). Batches gather windows
+checkpoint), and the shipped model's two stages, `more_songs` then `finetune`. Batches gather windows
 of like length (`BUCKET` batches sorted together), which pads about a fifth of the tokens
 where random batches pad about half.
 """
@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from audiodemo.melody.evaluate import song_ids
+from audiodemo.melody.extra import GERMAN_COLLECTIONS
 from audiodemo.melody.train import MelodyTask
 from audiodemo.melody.transformer import MelodyTransformer, MelodyTransformerConfig
 
@@ -40,6 +41,11 @@ PRESETS = {
                     epochs=30, lr=0.001, min_lr=0.00005, cosine="epoch", batch_size=8,
                     max_songs=None),
 }
+# the shipped model's two stages (BENCHMARKS.md): 8 epochs of erk's training songs beside
+# the other German collections of the corpus (variants of erk songs left out), then 6 of
+# erk's alone from those weights (`--init`), at a lower learning rate
+PRESETS["more_songs"] = dict(PRESETS["default"], epochs=8, extra=GERMAN_COLLECTIONS)
+PRESETS["finetune"] = dict(PRESETS["default"], epochs=6, lr=0.0003)
 
 
 BUCKET = 8  # batches sorted by length together
