@@ -10,9 +10,9 @@ window slides along them), shortest first so that batches pad little.
 Presets: `tiny` (seconds, for tests), `default` (4 layers of width 128, 4 heads, a
 256-symbol window, which covers 90 % of the erk training songs whole; the context inputs;
 dropout 0.1; batches of 8 windows; 30 epochs on a cosine schedule; 0.87 M weights, a 3.5 MB
-checkpoint), and the shipped model's two stages, `more_songs` then `finetune`. Batches gather windows
-of like length (`BUCKET` batches sorted together), which pads about a fifth of the tokens
-where random batches pad about half.
+checkpoint), and the shipped model's two stages, `more_songs` then `finetune`. Batches
+gather windows of like length (`BUCKET` batches sorted together), which pads about a fifth
+of the tokens where random batches pad about half.
 """
 
 from __future__ import annotations
