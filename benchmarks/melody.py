@@ -146,7 +146,7 @@ def leak(songs) -> None:
 
 def generated(songs, names: list[str], count: int = 100,
               heads: tuple[bool, ...] = (False, True), drafts: int = CANDIDATES,
-              also: tuple[Path, ...] = ()) -> None:
+              also: tuple[Path, ...] = (), ending_power: float = 1.0) -> None:
     print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
           "songs\n")
     print("Free: the model may end the song early, else it is cut after 8 bars. As the "
@@ -166,9 +166,10 @@ def generated(songs, names: list[str], count: int = 100,
         print(f"A training song is one of the split's, or of the other collections a model "
               f"here trained on ({', '.join(sources)}: {len(extra)} songs).\n")
     copies = CopyIndex([s.symbols for s in [*train, *extra]], VOCAB)
-    drafted = "the app's default" if drafts == CANDIDATES else f"as the app, {drafts} drafts"
+    drafted = ("the app's default" if (drafts, ending_power) == (CANDIDATES, 1.0) else
+               f"as the app, {drafts} drafts, ending weights to the power {ending_power:g}")
     modes = {"free": {}, drafted: {"end_in_last_bar": True, "avoid": True,
-                                   "candidates": drafts}}
+                                   "candidates": drafts, "ending_power": ending_power}}
     for name in names:
         path = checkpoint_for(name, 0, None)
         if path is None:
@@ -249,6 +250,8 @@ def main(argv=None) -> None:
                    help="the models with their bar-repeat heads, without, or both (default)")
     p.add_argument("--drafts", type=int, default=CANDIDATES,
                    help="drafts of the app's default (importance sampling of the ending)")
+    p.add_argument("--ending-power", type=float, default=1.0,
+                   help="the drafts' ending weights raised to this power (1: the app's)")
     p.add_argument("--also", type=Path, nargs="+", default=(),
                    help="checkpoints not shipped, scored beside the shipped ones")
     p.add_argument("--threads", type=int, default=1,
@@ -262,7 +265,8 @@ def main(argv=None) -> None:
         leak(songs)
     if not args.no_generated:
         heads = {"both": (False, True), "with": (True,), "without": (False,)}[args.repeats]
-        generated(songs, args.models, args.melodies, heads, args.drafts, tuple(args.also))
+        generated(songs, args.models, args.melodies, heads, args.drafts, tuple(args.also),
+                  args.ending_power)
 
 
 if __name__ == "__main__":

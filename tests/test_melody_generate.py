@@ -127,6 +127,31 @@ def test_the_kept_ending_is_one_the_model_would_choose():
     assert sum(m.ended for m in free) >= 10  # freely, most songs end at their first C4
 
 
+class _EndsMoreAfterC(_EndsAfterC):
+    """A stand-in net: C4 or D4 at random; the song ends with chance 0.5 after a C4 and 0.1
+    after a D4."""
+
+    def step(self, features, state=None):
+        last = features[..., 0].long()
+        logits = torch.full((*last.shape, len(VOCAB)), -torch.inf)
+        logits[..., VOCAB.index["60"]] = logits[..., VOCAB.index["62"]] = 0.0
+        logits[..., VOCAB.index["/"]] = torch.where(last == VOCAB.index["60"],
+                                                     float(np.log(2.0)), float(np.log(2 / 9)))
+        return logits, state
+
+
+def test_a_higher_ending_power_keeps_the_endings_the_model_is_surer_of():
+    stub = MelodyModel(_EndsMoreAfterC(), VOCAB, {})
+
+    def last_notes(power):
+        return [continue_melody(stub, ["62"], 2, 1.0, steps_per_bar=4, random_seed=i,
+                                end_in_last_bar=True, candidates=16,
+                                ending_power=power).symbols[-1] for i in range(40)]
+
+    assert last_notes(1.0).count("62") >= 2  # the model's own endings: D4 now and then
+    assert last_notes(50.0).count("62") == 0  # the surest places only: after a C4
+
+
 class _EndsInTheLastBar(torch.nn.Module):
     """A stand-in net that reads the countdown: C4 always, and the end symbol, certain,
     once the countdown says the last bar has come."""

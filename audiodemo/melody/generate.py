@@ -75,7 +75,7 @@ CANDIDATES = 32  # melodies written at once when the melody must end in its last
 def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature: float,
                     steps_per_bar: int = 16, pickup: int = 0, random_seed: int = 0,
                     end_in_last_bar: bool = False, candidates: int = CANDIDATES,
-                    avoid=None) -> Melody:
+                    avoid=None, ending_power: float = 1.0) -> Melody:
     """Sample the rest of the seed's bar and `bars` bars more (so the melody stops at a bar
     line; `pickup` is where the seed starts in its bar).
 
@@ -88,6 +88,8 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     importance sampling) from the model's songs that end in that bar, so cadences come
     from the model rather than from a rule. `avoid(symbols)`, if given, sets aside drafts
     for which it is true (say, those copying a training song), unless it is true of all.
+    `ending_power` raises those weights to a power before the choice: 1 is the model's own
+    endings; higher keeps the drafts and places it is surer of (a benchmark's question).
     A model with a bar-repeat head (`model.repeats`) is sampled from its mixture, the
     temperature applied to the model's own chances (`audiodemo.melody.repeats.BarChoice`).
     """
@@ -143,7 +145,7 @@ def continue_melody(model: MelodyModel, seed: list[str], bars: int, temperature:
     window = log_weight[:, first:].flatten()
     if not torch.isfinite(window.max()):  # every ending ruled out: the whole length
         return Melody(seed, model.vocab.decode(ids[0, len(seed) + 1 :]), ended=False)
-    choice = int(draw(torch.exp(window - window.max())[None], rng)[0])
+    choice = int(draw(torch.exp(ending_power * (window - window.max()))[None], rng)[0])
     row, t = divmod(choice, log_weight.shape[1] - first)
     return Melody(seed, model.vocab.decode(ids[row, len(seed) + 1 : len(seed) + 1 + first + t]),
                   ended=True)
