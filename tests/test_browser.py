@@ -15,6 +15,7 @@ from audiodemo.melody import shipped
 from audiodemo.melody.abc import to_abc
 from audiodemo.ui.common import example
 from audiodemo.ui.denoise_tab import NO_NOISE
+from audiodemo.ui.lesson import STEPS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TIMEOUT = 30_000
@@ -266,6 +267,26 @@ def test_a_lesson_step_opens_its_tab_with_its_controls_set(page: Page, app_url):
     page.locator("#lesson-step-6").click()  # the paper's DCAE, not the default model
     expect(page.locator("#denoise")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#denoise").get_by_label("Paper DCAE")).to_be_checked(timeout=TIMEOUT)
+
+
+def test_the_lesson_s_spectrogram_steps_in_order_set_frame_and_hop_without_errors(
+        page: Page, app_url):
+    """Found in chromium: after step 1 (frame 2048, hop 256), step 2 (frame 128, hop 32)
+    drew with the old hop against the new frame, showed an error and left the hop at 64."""
+    page.goto(app_url)
+    page.get_by_text("A guided lesson").click()
+    frame = page.get_by_label("Frame size (n_fft, samples)")
+    hop = page.get_by_label("number input for Hop length (samples)")
+    for k in (1, 2, 3, 4, 2, 3):
+        controls = STEPS[k - 1].controls
+        page.locator(f"#lesson-step-{k}").click()
+        expect(frame).to_have_value(controls["spectrogram.n_fft"], timeout=TIMEOUT)
+        expect(hop).to_have_value(str(controls["spectrogram.hop"]), timeout=TIMEOUT)
+        drawn = page.locator("p", has_text=re.compile(
+            rf"^Frame {controls['spectrogram.n_fft']} samples.*hop {controls['spectrogram.hop']} "
+            r"samples"))
+        expect(drawn).to_have_count(1, timeout=TIMEOUT)  # drawn with the step's frame and hop
+        expect(page.get_by_test_id("toast-body")).to_have_count(0)
 
 
 def test_recording_through_the_microphone_draws_the_spectrogram(page: Page, app_url):

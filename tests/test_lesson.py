@@ -44,6 +44,14 @@ def test_a_step_gives_a_slider_its_whole_range_back_with_its_value():
     assert (out[1].minimum, out[1].maximum, out[1].value) == (16, 4096, 256)
 
 
+def test_a_step_sets_its_sliders_first_and_the_rest_a_round_trip_later():
+    controls = {"spectrogram.hop": gr.Slider(16, 4096), "spectrogram.n_fft": gr.Dropdown(
+        ["128", "2048"])}
+    sliders, rest = (settings(STEPS[2], controls, sliders=s) for s in (True, False))
+    assert sliders[1].value == 256 and sliders[2] == gr.skip()
+    assert rest[1] == gr.skip() and rest[2] == "2048"
+
+
 @pytest.mark.parametrize("controls,message", [
     ({"spectrogram.n_fft": "100"}, "not one of its choices"),
     ({"denoise.snr": 99}, "outside"),

@@ -103,14 +103,17 @@ INTRO = (f"New here? A path of {len(STEPS)} steps, one idea each: press a step's
          f"it opens the tab with its controls set; answer its question by trying.")
 
 
-def settings(step: Step, controls: dict[str, gr.Component]) -> list:
+def settings(step: Step, controls: dict[str, gr.Component], sliders: bool | None = None
+             ) -> list:
     """What step's button returns: the tab to open, then a value for each of `controls`
-    ("tab.control" -> component; `gr.skip()` for those it leaves alone). A slider gets its
-    own range back with its value: a range narrowed since (the hop's, to the frame size an
-    earlier step chose) would refuse the value, and the page would show an error in place of
-    the slider until reloaded."""
+    ("tab.control" -> component; `gr.skip()` for those it leaves alone); with `sliders`
+    True the sliders' values alone, False all but theirs. A slider gets its own range back
+    with its value: a range narrowed since (the hop's, to the frame size an earlier step
+    chose) would refuse the value, and the page would show an error in place of the slider
+    until reloaded."""
     def value(name: str, component: gr.Component):
-        if name not in step.controls:
+        if name not in step.controls or sliders is not None and sliders != isinstance(
+                component, gr.Slider):
             return gr.skip()
         if isinstance(component, gr.Slider):
             return gr.Slider(minimum=component.minimum, maximum=component.maximum,
@@ -161,5 +164,12 @@ def wire_lesson(buttons: list[tuple[Step, gr.Button]], tabs: gr.Tabs,
     for step, button in buttons:
         if problems(step, controls):
             raise ValueError(f"Lesson step {step.title!r}: {'; '.join(problems(step, controls))}")
-        button.click(lambda s=step: settings(s, controls), outputs=[tabs, *controls.values()],
-                     queue=False, api_visibility="private")
+        # the sliders first, the rest a round trip later: the changes of the rest fire
+        # events that read the sliders (a new frame size fits the hop to it), and a slider
+        # set in the same answer was still read at its old value (found in chromium: after
+        # step 1's hop of 256, step 2's frame of 128 was drawn and fitted with hop 256)
+        outputs = [tabs, *controls.values()]
+        first = button.click(lambda s=step: settings(s, controls, sliders=True),
+                             outputs=outputs, queue=False, api_visibility="private")
+        first.then(lambda s=step: settings(s, controls, sliders=False), outputs=outputs,
+                   queue=False, api_visibility="private")
