@@ -126,6 +126,8 @@ def test_a_click_on_a_frequency_draws_its_harmonic_series(page: Page, app_url, s
     field = page.get_by_label("Harmonic series of (Hz; 0: none)")
     assert float(field.input_value()) == pytest.approx(523.25, rel=0.03)
     assert page.evaluate(f"{AUDIO}.paused")  # the click asked for harmonics, played nothing
+    expect(page.locator(SPEC).get_by_role("button", name="Click a frequency: its harmonics")
+           ).to_have_attribute("aria-pressed", "false")  # once: the next click plays
 
 
 @pytest.mark.parametrize("tab,button,picture", [

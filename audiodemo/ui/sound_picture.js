@@ -160,6 +160,9 @@ element.addEventListener('pointermove', (event) => {
 window.addEventListener('pointerup', () => {
   if (!drag) return;
   if (!drag.moved && harmonicsMode && drag.hz > 0) {  // a click: that frequency's harmonics
+    harmonicsMode = false;  // once: the next click plays again
+    const button = element.querySelector('.sp-harmonics');
+    if (button) button.setAttribute('aria-pressed', 'false');
     const readout = element.querySelector('.sp-readout');
     if (readout) readout.textContent = `Harmonics of ${drag.hz.toFixed(1)} Hz`;
     trigger('select', {index: drag.hz, value: 'harmonics'});
