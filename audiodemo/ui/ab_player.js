@@ -41,21 +41,21 @@ function build() {
   });
   audios[0].addEventListener('play', () => requestAnimationFrame(tick));
   audios[1].addEventListener('play', () => requestAnimationFrame(tick));
-  const bar = document.createElement('div');
-  bar.className = 'ab-controls';
-  const add = (cls, text, data) => {
+  const bar = document.createElement('div'), sides = document.createElement('div');
+  bar.className = 'ab-controls'; sides.className = 'ab-controls ab-sides';
+  const add = (row, cls, text, data) => {
     const b = document.createElement('button');
     b.type = 'button'; b.className = cls; b.textContent = text;
     if (data !== undefined) b.dataset.side = data;
-    bar.append(b);
+    row.append(b);
   };
-  add('ab-play', '▶ Play');
-  add('ab-stop', '■ Stop');
-  v.sounds.forEach(([label], k) => add('ab-side', label, k));
+  v.sounds.forEach(([label], k) => add(sides, 'ab-side', label, k));  // the switch, then
+  add(bar, 'ab-play', '▶ Play');  // the player
+  add(bar, 'ab-stop', '■ Stop');
   const time = document.createElement('span');
   time.className = 'ab-time';
   bar.append(time);
-  root.append(bar, ...audios);
+  root.append(sides, bar, ...audios);
   show();
 }
 
