@@ -41,14 +41,15 @@ def test_a_click_on_the_frequency_axis_names_the_frequency_drawn_there(scale, co
     wave, spec, _, _ = analyse(example("piano_middle_c.wav"), "512", 128, "hann", scale, True,
                                80, "viridis", compare=compare)  # viridis has no red
     spec.figure.axes[0].axhline(1000.0, color="red", linewidth=1)  # on the first picture
-    value = render(spec, cache=str)
+    value = render(spec, cache=str, frequencies=True)
     assert len(value["freqs"]) == (1 if compare == "none" else 2)  # colour bars: dB, no Hz
     left, top, right, bottom, hz = value["freqs"][0]
     assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
     at = (red_row(value) - top) / (bottom - top) * (len(hz) - 1)
     assert np.interp(at, np.arange(len(hz)), hz) == pytest.approx(1000.0, rel=0.02)
     assert hz[0] > hz[-1]  # top to bottom
-    assert render(wave, cache=str)["freqs"] == []  # amplitude is no frequency
+    assert render(wave, cache=str, frequencies=True)["freqs"] == []  # amplitude: no Hz
+    assert render(spec, cache=str)["freqs"] == []  # asked for only where a click names Hz
 
 
 @pytest.mark.parametrize("side_by_side", [False, True])

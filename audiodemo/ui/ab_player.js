@@ -37,12 +37,11 @@ function build() {
     a.preload = 'auto';
     a.className = 'ab-audio';
     a.addEventListener('ended', show);
+    a.addEventListener('play', () => requestAnimationFrame(tick));
     return a;
   });
-  audios[0].addEventListener('play', () => requestAnimationFrame(tick));
-  audios[1].addEventListener('play', () => requestAnimationFrame(tick));
   const bar = document.createElement('div'), sides = document.createElement('div');
-  bar.className = 'ab-controls'; sides.className = 'ab-controls ab-sides';
+  bar.className = 'buttons'; sides.className = 'buttons ab-sides';
   const add = (row, cls, text, data) => {
     const b = document.createElement('button');
     b.type = 'button'; b.className = cls; b.textContent = text;

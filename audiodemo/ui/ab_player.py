@@ -14,8 +14,10 @@ from pathlib import Path
 
 import gradio as gr
 
-JS = Path(__file__).with_name("ab_player.js").read_text()
-CSS = Path(__file__).with_name("ab_player.css").read_text()
+HERE = Path(__file__).parent
+JS = (HERE / "ab_player.js").read_text()
+CSS = (HERE / "buttons.css").read_text() + (HERE / "ab_player.css").read_text()  # buttons as
+# the pictures' (`sound_picture`)
 TEMPLATE = '<div class="ab"></div>'
 
 

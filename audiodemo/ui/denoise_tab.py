@@ -185,8 +185,9 @@ def denoise(audio, noise_type, snr_db, model, reconstruction, strength, seed=0,
         (wave, work, "noisy.wav"), (out, work, "denoised.wav"), (wave - out, work,
                                                                  "removed.wav")])
     folder = Path(noisy_player).parent
-    ab = ABPair(*((side, player(x, work, f"{side}.wav", folder))  # each alone at the
-                  for side, x in ((AB[0], wave), (AB[1], out))))  # app's loudness
+    # each side alone at the app's loudness, so the louder cannot sound the better
+    ab = ABPair((AB[0], player(wave, work, f"{AB[0]}.wav", folder)),
+                (AB[1], player(out, work, f"{AB[1]}.wav", folder)))
     SPEED[key] = (time.perf_counter() - start) / duration
     picture = Picture(figure, [("noisy", noisy_player), ("denoised", denoised_player),
                                ("removed", removed_player)], time_axes=list(range(len(waves))))

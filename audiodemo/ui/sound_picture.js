@@ -27,6 +27,7 @@ const player = window.audiodemoPlayer = window.audiodemoPlayer || (() => {
 let selection = null;  // [t0, t1] seconds, or null
 let drag = null;
 let harmonicsMode = false;  // a click names a frequency rather than playing from a time
+const HINT = 'Drag across the picture to select a stretch.';
 
 function value() { return props.value && typeof props.value === 'object' ? props.value : null; }
 function span() {  // the seconds the picture shows
@@ -62,7 +63,7 @@ function build() {
     }
   });
   const bar = document.createElement('div');
-  bar.className = 'sp-controls';
+  bar.className = 'sp-controls buttons';
   v.sounds.forEach(([label, file], k) => {
     const b = document.createElement('button');
     b.type = 'button'; b.className = 'sp-play'; b.dataset.sound = k;
@@ -82,7 +83,7 @@ function build() {
   }
   const readout = document.createElement('span');
   readout.className = 'sp-readout';
-  readout.textContent = v.axes.length ? 'Drag across the picture to select a stretch.' : '';
+  readout.textContent = v.axes.length ? HINT : '';
   bar.append(readout);
   root.append(stage, bar);
   update();
@@ -114,25 +115,27 @@ function showSelection() {  // the stretch selected, shaded on every time axis
   });
 }
 
-function boxAt(event) {  // the time axis under the pointer, and where along it
-  const v = value(), img = element.querySelector('.sp-image');
-  if (!v || !img) return null;
+function under(event, boxes) {  // the box of `boxes` under the pointer, and where in it
+  const img = element.querySelector('.sp-image');
+  if (!img || !boxes) return null;
   const r = img.getBoundingClientRect();
   const x = (event.clientX - r.left) / r.width, y = (event.clientY - r.top) / r.height;
-  const box = v.axes.find((b) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
-  return box ? {box, x} : null;
+  const box = boxes.find((b) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
+  return box ? {box, x, y} : null;
+}
+
+function boxAt(event) {  // the time axis under the pointer, and where along it
+  const v = value();
+  return v ? under(event, v.axes) : null;
 }
 
 function hzAt(event) {  // the frequency under the pointer, on an axis in Hz, or null
-  const v = value(), img = element.querySelector('.sp-image');
-  if (!v || !img || !v.freqs) return null;
-  const r = img.getBoundingClientRect();
-  const x = (event.clientX - r.left) / r.width, y = (event.clientY - r.top) / r.height;
-  const box = v.freqs.find((b) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
-  if (!box) return null;
-  const hz = box[4], at = (y - box[1]) / (box[3] - box[1]) * (hz.length - 1);
-  const k = Math.min(Math.floor(at), hz.length - 2);
-  return hz[k] + (at - k) * (hz[k + 1] - hz[k]);  // linear between the table's heights
+  const v = value(), at = v ? under(event, v.freqs) : null;
+  if (!at) return null;
+  const {box, y} = at;
+  const hz = box[4], row = (y - box[1]) / (box[3] - box[1]) * (hz.length - 1);
+  const k = Math.min(Math.floor(row), hz.length - 2);
+  return hz[k] + (row - k) * (hz[k + 1] - hz[k]);  // linear between the table's heights
 }
 
 function chosenSound() {  // the sound playing, if this picture shows it, else its first
@@ -193,7 +196,7 @@ element.addEventListener('click', (event) => {
     harmonicsMode = !harmonicsMode;
     button.setAttribute('aria-pressed', String(harmonicsMode));
     const readout = element.querySelector('.sp-readout');
-    if (readout) readout.textContent = harmonicsMode ? 'Click a frequency for its harmonic series.' : 'Click to play from there; drag to select a stretch.';
+    if (readout) readout.textContent = harmonicsMode ? 'Click a frequency for its harmonic series.' : HINT;
   }
 });
 player.listeners.add(update);

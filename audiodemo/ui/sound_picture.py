@@ -29,8 +29,10 @@ import gradio as gr
 import numpy as np
 from matplotlib.figure import Figure
 
-JS = Path(__file__).with_name("sound_picture.js").read_text()
-CSS = Path(__file__).with_name("sound_picture.css").read_text()
+HERE = Path(__file__).parent
+JS = (HERE / "sound_picture.js").read_text()
+CSS = (HERE / "buttons.css").read_text() + (HERE / "sound_picture.css").read_text()  # the
+# buttons as the A/B player's (`ab_player`)
 DPI = 100
 TEMPLATE = '<div class="sp" data-zoom="${zoom}" data-harmonics="${harmonics}"></div>'
 HZ_LABELS = ("frequency (Hz)", "note (C of each octave)")  # axes whose y runs in Hz
@@ -83,15 +85,16 @@ def frequency_boxes(figure: Figure) -> list[list]:
     return boxes
 
 
-def render(picture: Picture, cache) -> dict:
+def render(picture: Picture, cache, frequencies: bool = False) -> dict:
     """The component's value: PNG, time boxes, sounds as cached paths (`cache` moves a file
-    into Gradio's cache and returns its new path)."""
+    into Gradio's cache and returns its new path), and with `frequencies` the frequency
+    boxes (for a picture whose clicks can name a frequency; empty otherwise)."""
     buffer = io.BytesIO()
     picture.figure.savefig(buffer, format="png", dpi=DPI)  # draws: the layout is final
     return {
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "axes": time_boxes(picture.figure, picture.time_axes),
-        "freqs": frequency_boxes(picture.figure),
+        "freqs": frequency_boxes(picture.figure) if frequencies else [],
         "sounds": [[label, cache(path)] for label, path in picture.sounds],
     }
 
@@ -111,7 +114,7 @@ class SoundPicture(gr.HTML):
 
     def postprocess(self, value):
         if isinstance(value, Picture):
-            return render(value, self.move_resource_to_block_cache)
+            return render(value, self.move_resource_to_block_cache, self.harmonics == "yes")
         return value
 
     def api_info(self):
