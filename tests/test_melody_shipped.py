@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from audiodemo.melody import shipped
+from audiodemo.melody.bundle import MelodyBundle
+from audiodemo.melody.extra import GERMAN_COLLECTIONS
 from audiodemo.melody.generate import transpose_symbols
+from audiodemo.melody.model import load_melody
 from audiodemo.melody.statistics import melody_statistics
+from audiodemo.paths import ASSETS, CHECKPOINTS
 from tests.melody_songs import stand_in, tiny_melody
 
 
@@ -65,3 +69,19 @@ def test_variations_are_written_as_midi_and_musicxml_with_their_statistics(bundl
     (tmp_path / "again").mkdir()
     again = shipped.write_variations(song, 2, 2, 1.0, "D", 100, 7, tmp_path / "again")
     assert [w.variation.symbols for w in again] == [w.variation.symbols for w in written]
+
+
+def test_the_shipped_bundle_holds_every_song_a_shipped_model_trained_on():
+    """Drafts that copy a training song are checked against the bundle's training songs: a
+    model that also read other collections (the transformer) needs them there too."""
+    bundle = MelodyBundle.load(ASSETS / "melody_corpus.npz")
+
+    def records(training):  # a model's training and what its weights started from
+        while training:
+            yield training
+            training = training.get("pretraining")
+
+    trained = [r["songs"]["train"] for name in shipped.available() for r in records(
+        load_melody(CHECKPOINTS / f"{shipped.MODELS[name].checkpoint}.pt").training)]
+    assert len(bundle.train) == max(trained)
+    assert shipped.trained_collections() == sorted(GERMAN_COLLECTIONS)

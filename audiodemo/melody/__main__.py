@@ -43,7 +43,7 @@ from audiodemo.melody.model import load_melody
 from audiodemo.melody.render import write_melody
 from audiodemo.melody.repeats import repeats_beside
 from audiodemo.melody.repeats_fit import bar_terms, fit, log_likelihood, save_repeats
-from audiodemo.melody.shipped import MODELS, available
+from audiodemo.melody.shipped import MODELS, available, trained_collections
 from audiodemo.melody.symbols import parse_seed
 from audiodemo.melody.vocab import Vocabulary
 from audiodemo.paths import CHECKPOINTS
@@ -146,7 +146,8 @@ def _repeats(args) -> int:
 
 def _bundle(args) -> int:
     songs = load_songs(args.data)
-    extra = extra_songs(args.extra, songs)[0] if args.extra else []
+    sources = trained_collections() if args.extra is None else args.extra
+    extra = extra_songs(sources, songs)[0] if sources else []
     bundle = make_bundle(songs, args.seed, source=args.data, extra=extra)
     bundle.save(args.out, Vocabulary.default())
     print(f"{len(bundle.train)} training songs and {len(bundle.seeds)} seeds -> {args.out}")
@@ -217,9 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--data", default=DEFAULT_SOURCE, help="folder or music21 corpus prefix")
     b.add_argument("--seed", type=int, default=0, help="the split's seed (as in training)")
     b.add_argument("--out", required=True, help="the .npz file to write")
-    b.add_argument("--extra", nargs="*", default=[],
-                   help="other collections a model trained on, whose songs join the "
-                        "training songs that copies are checked against")
+    b.add_argument("--extra", nargs="*", default=None,
+                   help="other collections whose songs join the training songs that copies "
+                        "are checked against (default: those the shipped models trained on)")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"train": _train, "evaluate": _evaluate, "generate": _generate,

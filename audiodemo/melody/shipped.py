@@ -22,6 +22,7 @@ from audiodemo.checkpoint import shipped_checkpoint
 from audiodemo.melody.abc import to_abc
 from audiodemo.melody.bundle import MelodyBundle
 from audiodemo.melody.corpus import Song
+from audiodemo.melody.extra import trained_sources
 from audiodemo.melody.generate import Variation, generate_variations, key_name
 from audiodemo.melody.model import MelodyModel, load_melody
 from audiodemo.melody.render import write_melody
@@ -88,6 +89,13 @@ def get_model(name: str | None = None, repeats: bool = False) -> MelodyModel:
     model = load_melody(path, head)
     get_bundle().check_split(model.training)
     return model
+
+
+def trained_collections() -> list[str]:
+    """The other collections any shipped model trained on, which the bundle's training songs
+    must hold too (`python -m audiodemo.melody bundle` takes them from here)."""
+    return sorted({source for name in available() for source in trained_sources(
+        load_melody(CHECKPOINTS / f"{MODELS[name].checkpoint}.pt").training)})
 
 
 @functools.lru_cache(maxsize=1)
