@@ -142,6 +142,8 @@ def train(kind: str, preset: str = "default", *, out: str | os.PathLike, data=No
                     "metrics": {k: v for k, v in row.items() if k.startswith("val_")},
                     "date": datetime.date.today().isoformat(), **task.describe()}
 
-        return fit(task, out, record, world, seed, resume, quiet, on_epoch)
+        rows = fit(task, out, record, world, seed, resume, quiet, on_epoch)
+        distributed.wait_for_all(world)
+        return rows
     finally:
         distributed.leave(world)

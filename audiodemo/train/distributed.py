@@ -50,6 +50,13 @@ def join() -> World:
     return World(dist.get_rank(), dist.get_world_size(), device)
 
 
+def wait_for_all(world: World) -> None:
+    """Return when every rank has come here (after rank 0 has written its files): a rank
+    that tears its connections down while another still uses them can abort on exit."""
+    if world.size > 1:
+        dist.barrier()
+
+
 def leave(world: World) -> None:
     if world.size > 1 and dist.is_initialized():
         dist.destroy_process_group()
