@@ -7,6 +7,8 @@ import pytest
 
 from audiodemo import speechocean
 from audiodemo.denoise.wideband import Channel, WidebandPairs, clicks
+from audiodemo.denoise.wideband_training import pair_maker
+from audiodemo.train import get_preset
 
 
 @pytest.fixture()
@@ -22,6 +24,18 @@ def test_a_batch_is_of_the_length_asked_with_speech_at_its_drawn_level(pairs):
     level = 20 * np.log10(np.sqrt((clean.numpy() ** 2).mean(1)))
     assert np.all(level > pairs.level_db[0] - 1) and np.all(level < pairs.level_db[1] + 1)
     assert np.abs(noisy.numpy()).max() <= 0.99
+
+
+def test_a_preset_s_speech_levels_reach_the_pairs(fake_speechocean):
+    speech = [u.path for u in speechocean.list_utterances(fake_speechocean)]
+    quiet = pair_maker(get_preset("gtcrn", "keep_clean"), speech, [], None)
+    assert quiet.level_db == (-48.0, -12.0)
+    assert pair_maker(get_preset("gtcrn", "default"), speech, [], None).level_db == (
+        WidebandPairs.level_db)  # the default preset names none: the pairs' own
+    quiet.seconds, quiet.p_clean = 1.0, 1.0
+    _, clean = quiet.batch(16, np.random.default_rng(0))
+    level = 20 * np.log10(np.sqrt((clean.numpy() ** 2).mean(1)))
+    assert level.min() < -38 and level.min() > -49  # below the default's range
 
 
 @pytest.mark.parametrize("snr", [-5.0, 5.0, 20.0])

@@ -59,3 +59,17 @@ def test_a_real_mask_keeps_the_noisy_phase_and_a_bad_mask_name_is_refused():
     torch.testing.assert_close(cos, torch.ones_like(cos), atol=1e-3, rtol=0)
     with pytest.raises(ValueError, match="mask must be"):
         GTCRNConfig(mask="magnitude")
+
+
+def test_the_mask_bound_scales_the_mask_of_the_same_weights_and_must_be_positive():
+    torch.manual_seed(0)
+    one = GTCRN(GTCRNConfig(channels=4, rnn_blocks=1)).eval()
+    wider = GTCRN(GTCRNConfig(channels=4, rnn_blocks=1, mask_bound=1.25)).eval()
+    wider.load_state_dict(one.state_dict())  # the bound holds no weights
+    spec = torch.randn(1, 257, 9, dtype=torch.complex64)
+    with torch.no_grad():
+        a, b = one.mask(spec), wider.mask(spec)
+    assert a.abs().max() > 0.1
+    torch.testing.assert_close(b, 1.25 * a)
+    with pytest.raises(ValueError, match="mask_bound"):
+        GTCRNConfig(mask_bound=0)

@@ -183,3 +183,11 @@ def test_the_wideband_model_trains_resumes_and_rebuilds(fake_speechocean, fake_e
     for a, b in zip(load_checkpoint(tmp_path / "whole.pt").model.state_dict().values(),
                     loaded.model.state_dict().values(), strict=True):
         assert torch.equal(a, b)
+    # a fine-tune may change what holds no weights (the mask's bound), and keeps it
+    tuned = train("gtcrn", "tiny", out=tmp_path / "tuned.pt", init=str(tmp_path / "whole.pt"),
+                  data=fake_speechocean, settings={"epochs": 1, "model.mask_bound": 1.25},
+                  quiet=True)
+    assert len(tuned) == 1
+    tuned = load_checkpoint(tmp_path / "tuned.pt")
+    assert tuned.model.config.mask_bound == 1.25 and loaded.model.config.mask_bound == 1.0
+    assert tuned.training["initialised_from"] == "whole.pt"

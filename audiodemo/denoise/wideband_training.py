@@ -33,7 +33,9 @@ def pair_maker(preset: dict, speech: list, noises: list, narrow: list | None) ->
                          seconds=preset["seconds"], snr_range=preset["snr_range"],
                          narrow_speech=narrow, p_narrow=preset["p_narrow"],
                          p_clean=preset["p_clean"],
-                         p_band_limit=preset["p_band_limit"])
+                         p_band_limit=preset["p_band_limit"],
+                         # a preset without it (a resumed run's) keeps the pairs' default
+                         level_db=tuple(preset.get("level_db", WidebandPairs.level_db)))
 
 
 def step_loss(model, preset, noisy, clean) -> dict[str, torch.Tensor]:

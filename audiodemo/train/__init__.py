@@ -82,10 +82,12 @@ def apply_overrides(preset: dict, settings: Sequence[str] | Mapping, kind: str) 
 
 
 def initial_weights(path: str, kind: str, model: torch.nn.Module) -> dict:
-    """Copy a checkpoint's weights into `model`; it must hold the same model. Returns that
+    """Copy a checkpoint's weights into `model`; it must hold the same weights (names and
+    shapes: settings that hold none, such as a gtcrn's `mask_bound`, may differ). Returns that
     checkpoint's training record, for the new one to keep (what the weights learned from)."""
     start = load_checkpoint(path)
-    if start.kind != kind or asdict(start.model.config) != asdict(model.config):
+    shapes = [{k: v.shape for k, v in m.state_dict().items()} for m in (start.model, model)]
+    if start.kind != kind or shapes[0] != shapes[1]:
         raise ValueError(f"{path} holds a different model ({start.kind}, "
                          f"{asdict(start.model.config)}); cannot start from it")
     model.load_state_dict(start.model.state_dict())
