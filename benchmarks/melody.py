@@ -146,9 +146,10 @@ def leak(songs) -> None:
 
 def generated(songs, names: list[str], count: int = 100,
               heads: tuple[bool, ...] = (False, True), drafts: int = CANDIDATES,
-              also: tuple[Path, ...] = (), ending_power: float = 1.0) -> None:
-    print(f"## {count} generated melodies (8 bars after a test song's opening) and the test "
-          "songs\n")
+              also: tuple[Path, ...] = (), ending_power: float = 1.0,
+              openings: str = "test") -> None:
+    print(f"## {count} generated melodies (8 bars after a {openings} song's opening) and the "
+          f"{openings} songs\n")
     print("Free: the model may end the song early, else it is cut after 8 bars. As the "
           f"app does: {drafts} drafts without the end symbol, one kept by its chance of "
           "ending in the last bar, drafts that copy more than two bars of a training song "
@@ -159,6 +160,8 @@ def generated(songs, names: list[str], count: int = 100,
           "bar repetition | near repetition | longest copy ≤ 2 bars | time per melody |")
     print("|---|---|---|---|---|---|---|---|---|")
     train, validation, test = split_songs(songs, 0)
+    # validation openings choose a generation setting; the test openings then measure it
+    opened = {"test": test, "validation": validation}[openings]
     paths = [p for p in (checkpoint_for(name, 0, None) for name in names) if p] + list(also)
     sources = sorted({s for p in paths for s in trained_sources(load_melody(p).training)})
     extra = extra_songs(sources, songs)[0] if sources else []
@@ -177,8 +180,8 @@ def generated(songs, names: list[str], count: int = 100,
             continue
         for head in heads:  # the shipped model's own head, beside it
             model = load_melody(path, repeats_beside(path) if head else None)
-            _generated_rows(model, MODELS[name].label + (REPEATS_SUFFIX if head else ""), test,
-                            copies, modes, count)
+            _generated_rows(model, MODELS[name].label + (REPEATS_SUFFIX if head else ""),
+                            opened, copies, modes, count)
     for path in also:
         model = load_melody(path)
         if model.training.get("split_seed", 0) != 0:
@@ -188,25 +191,27 @@ def generated(songs, names: list[str], count: int = 100,
             if head:
                 model, how = with_repeats(path, model.without_repeats(), validation)
                 label += f"{REPEATS_SUFFIX} ({how})"
-            _generated_rows(model, label, test, copies, modes, count)
+            _generated_rows(model, label, opened, copies, modes, count)
     own = [melody_statistics(s.symbols[len(opening(s)) : len(opening(s)) + 8 * s.steps_per_bar],
                              s.steps_per_bar, "minor" in s.key, copies, s.pickup,
-                             before=opening(s)) for s in test]
-    print(_statistics_row("–", f"the {len(test)} test songs, their first 8 bars", own, ""))
+                             before=opening(s)) for s in opened]
+    print(_statistics_row("–", f"the {len(opened)} {openings} songs, their first 8 bars", own,
+                          ""))
     own = [melody_statistics(s.symbols, s.steps_per_bar, "minor" in s.key, copies, s.pickup)
-           for s in test]
-    print(_statistics_row("–", f"the {len(test)} test songs, whole", own, ""))
+           for s in opened]
+    print(_statistics_row("–", f"the {len(opened)} {openings} songs, whole", own, ""))
     print()
 
 
-def _generated_rows(model: MelodyModel, label: str, test, copies: CopyIndex, modes: dict,
+def _generated_rows(model: MelodyModel, label: str, opened, copies: CopyIndex, modes: dict,
                     count: int) -> None:
-    """Rows of `count` melodies by `model` after test openings, per temperature and mode."""
+    """Rows of `count` melodies by `model` after the openings of the songs `opened`, per
+    temperature and mode."""
     for temperature in (1.0, 0.8):
         for mode, options in modes.items():
             stats, times = [], []
             for i in range(count):
-                song = test[i % len(test)]
+                song = opened[i % len(opened)]
                 seed = opening(song)
                 if options.get("avoid"):
                     longer = 2 * song.steps_per_bar + 1
@@ -252,6 +257,9 @@ def main(argv=None) -> None:
                    help="drafts of the app's default (importance sampling of the ending)")
     p.add_argument("--ending-power", type=float, default=1.0,
                    help="the drafts' ending weights raised to this power (1: the app's)")
+    p.add_argument("--openings", choices=("test", "validation"), default="test",
+                   help="whose openings the generated melodies continue (validation: to "
+                        "choose a setting before the test songs measure it)")
     p.add_argument("--also", type=Path, nargs="+", default=(),
                    help="checkpoints not shipped, scored beside the shipped ones")
     p.add_argument("--threads", type=int, default=1,
@@ -266,7 +274,7 @@ def main(argv=None) -> None:
     if not args.no_generated:
         heads = {"both": (False, True), "with": (True,), "without": (False,)}[args.repeats]
         generated(songs, args.models, args.melodies, heads, args.drafts, tuple(args.also),
-                  args.ending_power)
+                  args.ending_power, args.openings)
 
 
 if __name__ == "__main__":
