@@ -73,3 +73,13 @@ def test_the_mask_bound_scales_the_mask_of_the_same_weights_and_must_be_positive
     torch.testing.assert_close(b, 1.25 * a)
     with pytest.raises(ValueError, match="mask_bound"):
         GTCRNConfig(mask_bound=0)
+
+
+def test_other_spectra_given_are_masked_by_the_mask_the_first_one_draws():
+    torch.manual_seed(0)
+    model = GTCRN(GTCRNConfig(channels=4, rnn_blocks=1)).eval()
+    spec, other = (torch.randn(1, 257, 9, dtype=torch.complex64) for _ in range(2))
+    with torch.no_grad():
+        masked, masked_other = model(spec, other)
+        torch.testing.assert_close(masked, model(spec))
+        torch.testing.assert_close(masked_other, other * model.mask(spec))

@@ -62,6 +62,20 @@ def denoising_loss(
     return {"loss": total, "spectral": spectral, "si_sdr": mean_si_sdr, "mse_db": mse}
 
 
+def squeezed(spec: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """A complex spectrum compressed (|X|^0.3 with X's phase) and its compressed magnitude."""
+    mag = spec.abs().clamp_min(1e-12)
+    return spec * mag.pow(COMPRESSION - 1), mag.pow(COMPRESSION)
+
+
+def compressed_errors(estimate: torch.Tensor, reference: torch.Tensor):
+    """Mean squared errors of the compressed spectra (real and imaginary parts, summed) and of
+    the compressed magnitudes, of complex `(B, F, N)` spectra."""
+    est_c, est_m = squeezed(estimate)
+    ref_c, ref_m = squeezed(reference)
+    return (est_c - ref_c).abs().pow(2).mean(), (est_m - ref_m).pow(2).mean()
+
+
 def hybrid_loss(estimate: torch.Tensor, clean_spec: torch.Tensor, clean: torch.Tensor,
                 cfg: SpectrogramConfig, weights: tuple[float, float, float] = (30.0, 70.0, 0.1),
                 ) -> dict[str, torch.Tensor]:
@@ -73,15 +87,24 @@ def hybrid_loss(estimate: torch.Tensor, clean_spec: torch.Tensor, clean: torch.T
     Args:
         estimate, clean_spec: complex `(B, F, N)`; clean: clean waves `(B, T)`.
     """
-    def squeezed(spec):
-        mag = spec.abs().clamp_min(1e-12)
-        return spec * mag.pow(COMPRESSION - 1), mag.pow(COMPRESSION)
-
-    est_c, est_m = squeezed(estimate)
-    ref_c, ref_m = squeezed(clean_spec)
-    ri = (est_c - ref_c).abs().pow(2).mean()  # real and imaginary squared errors, summed
-    mag = (est_m - ref_m).pow(2).mean()
+    ri, mag = compressed_errors(estimate, clean_spec)
     mean_si_sdr = si_sdr(clean, istft(estimate, cfg, length=clean.shape[-1])).mean()
     w_ri, w_mag, w_sdr = weights
     return {"loss": w_ri * ri + w_mag * mag - w_sdr * mean_si_sdr, "ri": ri, "magnitude": mag,
             "si_sdr": mean_si_sdr}
+
+
+def speech_distortion(masked_speech: torch.Tensor, clean_spec: torch.Tensor,
+                      weights: tuple[float, float] = (30.0, 70.0)) -> torch.Tensor:
+    """The speech term of a component loss (Xu, Elshamy and Fingscheidt, "Using separate
+    losses for speech and noise in mask-based speech enhancement", ICASSP 2020): the mask the
+    noisy mix drew, applied to the clean speech alone, against the clean speech, in
+    `hybrid_loss`'s compressed-spectrum and magnitude terms (`weights` in that order). The
+    loss on the mix weighs speech taken away and noise left as one error; this term weighs
+    the speech taken away again, for a mask that keeps more of the speech.
+
+    Args:
+        masked_speech, clean_spec: complex `(B, F, N)`.
+    """
+    ri, mag = compressed_errors(masked_speech, clean_spec)
+    return weights[0] * ri + weights[1] * mag

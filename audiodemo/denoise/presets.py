@@ -74,11 +74,22 @@ def _ours(tiny: bool) -> dict:
     return preset
 
 
-def _wideband(tiny: bool, keep_clean: bool = False) -> dict:
+# fine-tunes of a trained wideband model (`--init`), each over the default preset
+WIDEBAND_TUNES = {
+    # clean speech passes at its level: a mask bound of 1.25, three times as many clean
+    # examples, quieter speech (RMS, dBFS)
+    "keep_clean": dict(p_clean=0.15, level_db=(-48.0, -12.0), epochs=8, lr=5e-4),
+    # the speech the mask takes away weighed twice (`losses.speech_distortion`), at the low
+    # rate the default schedule ends with
+    "keep_speech": dict(speech_weight=1.0, epochs=5, lr=2e-4),
+}
+
+
+def _wideband(tiny: bool, tune: str | None = None) -> dict:
     """GTCRN's size and loss; 4 s examples of many voices and noises (`denoise.wideband`);
     30 epochs of 250 steps of 8 on a cosine from 1e-3 (10-25 min an epoch on this machine,
-    resumed across sessions). `keep_clean`: 8 epochs from a trained model's weights, with a
-    mask bound of 1.25, three times as many clean examples and quieter speech."""
+    resumed across sessions). `tune`: one of `WIDEBAND_TUNES`, a fine-tune from a trained
+    model's weights."""
     preset = dict(
         model=dict(n_freqs=257, sample_rate=16000), spectrogram=WIDE_SPEC, seconds=4.0,
         snr_range=(-5.0, 20.0), p_clean=0.05, p_band_limit=0.2, p_narrow=0.1,
@@ -87,9 +98,10 @@ def _wideband(tiny: bool, keep_clean: bool = False) -> dict:
         clip_norm=3.0, half=False, max_clips=None,
         loss_weights=(30.0, 70.0, 0.1),  # compressed spectrum, its magnitude, SI-SDR (dB)
     )
-    if keep_clean:  # fine-tunes a trained model (`--init`): clean speech passes at its level
-        preset.update(model=dict(preset["model"], mask_bound=1.25), p_clean=0.15,
-                      level_db=(-48.0, -12.0), epochs=8, lr=5e-4)  # speech RMS, dBFS
+    if tune:
+        preset.update(WIDEBAND_TUNES[tune])
+    if tune == "keep_clean":
+        preset["model"] = dict(preset["model"], mask_bound=1.25)
     if tiny:
         preset.update(model=dict(preset["model"], channels=4, rnn_blocks=1, erb_bands=16,
                                  dilations=(1,)), seconds=1.0, epochs=1, steps_per_epoch=2,
@@ -104,7 +116,7 @@ PRESETS = {
             "latent": _latent(True, False), "latent_tiny": _latent(True, True)},
     "unet": {"tiny": _ours(True), "default": _ours(False)},
     "gtcrn": {"tiny": _wideband(True), "default": _wideband(False),
-              "keep_clean": _wideband(False, keep_clean=True)},
+              **{tune: _wideband(False, tune) for tune in WIDEBAND_TUNES}},
 }
 PRESETS["dcae"]["default"] = PRESETS["dcae"]["paper"]
 PRESETS["vae"]["default"] = PRESETS["vae"]["paper"]

@@ -18,7 +18,7 @@ import torch
 
 from audiodemo import esc10, fsdd, speechocean
 from audiodemo.audio import load_audio
-from audiodemo.denoise.losses import hybrid_loss
+from audiodemo.denoise.losses import hybrid_loss, speech_distortion
 from audiodemo.denoise.wideband import WidebandPairs
 from audiodemo.models import build_model
 from audiodemo.paths import FSDD_ENV
@@ -39,9 +39,18 @@ def pair_maker(preset: dict, speech: list, noises: list, narrow: list | None) ->
 
 
 def step_loss(model, preset, noisy, clean) -> dict[str, torch.Tensor]:
+    """The hybrid loss; where the preset names a `speech_weight`, plus that times the speech
+    distortion of the same mask (`losses.speech_distortion`)."""
     cfg = preset["spectrogram"]
-    return hybrid_loss(model(stft(noisy, cfg)), stft(clean, cfg), clean, cfg,
-                       tuple(preset["loss_weights"]))
+    weights, speech_weight = tuple(preset["loss_weights"]), preset.get("speech_weight", 0.0)
+    noisy_spec, clean_spec = stft(noisy, cfg), stft(clean, cfg)
+    if not speech_weight:
+        return hybrid_loss(model(noisy_spec), clean_spec, clean, cfg, weights)
+    estimate, masked_speech = model(noisy_spec, clean_spec)
+    terms = hybrid_loss(estimate, clean_spec, clean, cfg, weights)
+    terms["speech"] = speech_distortion(masked_speech, clean_spec, weights[:2])
+    terms["loss"] = terms["loss"] + speech_weight * terms["speech"]
+    return terms
 
 
 class WidebandTask:

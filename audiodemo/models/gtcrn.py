@@ -167,7 +167,9 @@ def _up(c_in, c_out, groups=1, last=False):
 
 
 class GTCRN(nn.Module):
-    """`forward(spec)`: complex `(B, F, N)` -> the masked complex spectrum, same shape."""
+    """`forward(spec)`: complex `(B, F, N)` -> the masked complex spectrum, same shape;
+    `forward(spec, *others)`: that and each of `others` under the same mask (a training loss
+    masks the clean speech alone with the mask the noisy mix drew)."""
 
     def __init__(self, config: GTCRNConfig):
         super().__init__()
@@ -211,5 +213,8 @@ class GTCRN(nn.Module):
         imaginary = m[:, 1] if self.config.mask == "complex" else torch.zeros_like(m[:, 0])
         return torch.complex(m[:, 0], imaginary).transpose(1, 2)
 
-    def forward(self, spec: torch.Tensor) -> torch.Tensor:
-        return spec * self.mask(spec)
+    def forward(self, spec: torch.Tensor, *others: torch.Tensor):
+        mask = self.mask(spec)
+        if not others:
+            return spec * mask
+        return tuple(x * mask for x in (spec, *others))
