@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from audiodemo.denoise.losses import LOSSES, OLD_NAMES, denoising_loss, si_sdr, speech_distortion
+from audiodemo.denoise.losses import LOSSES, OLD_NAMES, component_terms, denoising_loss, si_sdr
 from audiodemo.denoise.presets import OURS_SPEC, WIDE_SPEC
 from audiodemo.denoise.wideband_training import step_loss
 from audiodemo.models.gtcrn import GTCRN, GTCRNConfig
@@ -52,28 +52,34 @@ def test_the_old_spelling_of_a_loss_is_the_same_loss(rng):
             denoising_loss(noisy_spec.abs(), noisy_spec, clean, OURS_SPEC, new)
 
 
-def test_the_speech_term_is_the_compressed_error_of_the_masked_speech(rng):
+def test_the_component_terms_are_the_errors_of_the_masked_speech_and_noise(rng):
     clean, _ = _pair(rng)
     speech = stft(clean, OURS_SPEC)
-    assert float(speech_distortion(speech, speech)) == pytest.approx(0, abs=1e-9)
-    power = speech.abs().pow(0.6).mean()  # a real gain g leaves (1 - g^0.3)^2 of |S|^0.6
-    for gain in (0.5, 0.25):
-        expected = (30 + 70) * (1 - gain**0.3) ** 2 * power
-        torch.testing.assert_close(speech_distortion(gain * speech, speech), expected)
+    noise = 0.3 * stft(torch.from_numpy(rng.standard_normal((2, 4000)).astype("float32")),
+                       OURS_SPEC)
+    kept, left = component_terms(speech, 0 * noise, speech)
+    assert float(kept) == pytest.approx(0, abs=1e-9) and float(left) < 1e-5
+    for gain in (0.5, 0.25):  # a real gain g leaves (1 - g^0.3)^2 of |S|^0.6, g^0.6 of |N|^0.6
+        kept, left = component_terms(gain * speech, gain * noise, speech)
+        torch.testing.assert_close(kept, 100 * (1 - gain**0.3) ** 2 * speech.abs().pow(0.6).mean())
+        # silence is compressed from the floor of 1e-12: 2.5e-4, a part in a thousand here
+        torch.testing.assert_close(left, 100 * gain**0.6 * noise.abs().pow(0.6).mean(),
+                                   rtol=1e-3, atol=0)
 
 
-def test_a_preset_with_a_speech_weight_adds_that_times_the_speech_term():
+def test_a_preset_with_component_weights_adds_those_times_the_component_terms():
     torch.manual_seed(0)
     model = GTCRN(GTCRNConfig(channels=4, rnn_blocks=1)).eval()
     plain = get_preset("gtcrn", "tiny")
-    weighted = dict(plain, speech_weight=2.0)
+    weighted = dict(plain, component_weights=(2.0, 0.5))
     clean = 0.1 * torch.randn(2, 16000)
     noisy = clean + 0.05 * torch.randn(2, 16000)
     with torch.no_grad():
         a, b = step_loss(model, plain, noisy, clean), step_loss(model, weighted, noisy, clean)
-        mask = model.mask(stft(noisy, WIDE_SPEC))
-        speech = speech_distortion(stft(clean, WIDE_SPEC) * mask, stft(clean, WIDE_SPEC))
-    assert "speech" not in a and float(b["speech"]) > 0
-    torch.testing.assert_close(b["speech"], speech)
-    torch.testing.assert_close(b["loss"], a["loss"] + 2.0 * speech)
-    assert get_preset("gtcrn", "keep_speech")["speech_weight"] > 0
+        spectra = [stft(x, WIDE_SPEC) for x in (noisy, clean, noisy - clean)]
+        mask = model.mask(spectra[0])
+        kept, left = component_terms(spectra[1] * mask, spectra[2] * mask, spectra[1])
+    assert "speech" not in a and float(b["speech"]) > 0 and float(b["noise"]) > 0
+    torch.testing.assert_close((b["speech"], b["noise"]), (kept, left))
+    torch.testing.assert_close(b["loss"], a["loss"] + 2.0 * kept + 0.5 * left)
+    assert len(get_preset("gtcrn", "less_noise")["component_weights"]) == 2

@@ -94,17 +94,19 @@ def hybrid_loss(estimate: torch.Tensor, clean_spec: torch.Tensor, clean: torch.T
             "si_sdr": mean_si_sdr}
 
 
-def speech_distortion(masked_speech: torch.Tensor, clean_spec: torch.Tensor,
-                      weights: tuple[float, float] = (30.0, 70.0)) -> torch.Tensor:
-    """The speech term of a component loss (Xu, Elshamy and Fingscheidt, "Using separate
-    losses for speech and noise in mask-based speech enhancement", ICASSP 2020): the mask the
-    noisy mix drew, applied to the clean speech alone, against the clean speech, in
-    `hybrid_loss`'s compressed-spectrum and magnitude terms (`weights` in that order). The
-    loss on the mix weighs speech taken away and noise left as one error; this term weighs
-    the speech taken away again, for a mask that keeps more of the speech.
+def component_terms(masked_speech: torch.Tensor, masked_noise: torch.Tensor,
+                    clean_spec: torch.Tensor, weights: tuple[float, float] = (30.0, 70.0),
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The two terms of a component loss (Xu, Elshamy and Fingscheidt, "Using separate losses
+    for speech and noise in mask-based speech enhancement", ICASSP 2020), in `hybrid_loss`'s
+    compressed-spectrum and magnitude errors (`weights` in that order): the mask the noisy mix
+    drew applied to the clean speech alone, against the clean speech (the speech it takes
+    away), and applied to the noise alone, against silence (the noise it leaves). The loss on
+    the mix weighs the two as one error; a term added weighs its side again.
 
     Args:
-        masked_speech, clean_spec: complex `(B, F, N)`.
+        masked_speech, masked_noise, clean_spec: complex `(B, F, N)`.
     """
-    ri, mag = compressed_errors(masked_speech, clean_spec)
-    return weights[0] * ri + weights[1] * mag
+    speech = compressed_errors(masked_speech, clean_spec)
+    noise = compressed_errors(masked_noise, torch.zeros_like(masked_noise))
+    return tuple(weights[0] * ri + weights[1] * mag for ri, mag in (speech, noise))

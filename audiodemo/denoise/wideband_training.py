@@ -18,7 +18,7 @@ import torch
 
 from audiodemo import esc10, fsdd, speechocean
 from audiodemo.audio import load_audio
-from audiodemo.denoise.losses import hybrid_loss, speech_distortion
+from audiodemo.denoise.losses import component_terms, hybrid_loss
 from audiodemo.denoise.wideband import WidebandPairs
 from audiodemo.models import build_model
 from audiodemo.paths import FSDD_ENV
@@ -39,17 +39,18 @@ def pair_maker(preset: dict, speech: list, noises: list, narrow: list | None) ->
 
 
 def step_loss(model, preset, noisy, clean) -> dict[str, torch.Tensor]:
-    """The hybrid loss; where the preset names a `speech_weight`, plus that times the speech
-    distortion of the same mask (`losses.speech_distortion`)."""
+    """The hybrid loss; where the preset names `component_weights` (speech, noise), plus
+    those times the component terms of the same mask (`losses.component_terms`)."""
     cfg = preset["spectrogram"]
-    weights, speech_weight = tuple(preset["loss_weights"]), preset.get("speech_weight", 0.0)
+    weights = tuple(preset["loss_weights"])
     noisy_spec, clean_spec = stft(noisy, cfg), stft(clean, cfg)
-    if not speech_weight:
+    if "component_weights" not in preset:
         return hybrid_loss(model(noisy_spec), clean_spec, clean, cfg, weights)
-    estimate, masked_speech = model(noisy_spec, clean_spec)
+    estimate, speech, noise = model(noisy_spec, clean_spec, noisy_spec - clean_spec)
     terms = hybrid_loss(estimate, clean_spec, clean, cfg, weights)
-    terms["speech"] = speech_distortion(masked_speech, clean_spec, weights[:2])
-    terms["loss"] = terms["loss"] + speech_weight * terms["speech"]
+    terms["speech"], terms["noise"] = component_terms(speech, noise, clean_spec, weights[:2])
+    w_speech, w_noise = preset["component_weights"]
+    terms["loss"] = terms["loss"] + w_speech * terms["speech"] + w_noise * terms["noise"]
     return terms
 
 
