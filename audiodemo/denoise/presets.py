@@ -74,11 +74,13 @@ def _ours(tiny: bool) -> dict:
     return preset
 
 
-# fine-tunes of a trained wideband model (`--init`), each over the default preset
+# fine-tunes of a trained wideband model (`--init`), each over the default preset (`model`:
+# over its model config)
 WIDEBAND_TUNES = {
     # clean speech passes at its level: a mask bound of 1.25, three times as many clean
     # examples, quieter speech (RMS, dBFS)
-    "keep_clean": dict(p_clean=0.15, level_db=(-48.0, -12.0), epochs=8, lr=5e-4),
+    "keep_clean": dict(model=dict(mask_bound=1.25), p_clean=0.15, level_db=(-48.0, -12.0),
+                       epochs=8, lr=5e-4),
     # the noise the mask leaves weighed again (`losses.component_terms`: speech, noise): on
     # the trained model the noise term is about twice the hybrid loss's spectral terms, so a
     # quarter of it adds about half as much again
@@ -100,9 +102,8 @@ def _wideband(tiny: bool, tune: str | None = None) -> dict:
         loss_weights=(30.0, 70.0, 0.1),  # compressed spectrum, its magnitude, SI-SDR (dB)
     )
     if tune:
-        preset.update(WIDEBAND_TUNES[tune])
-    if tune == "keep_clean":
-        preset["model"] = dict(preset["model"], mask_bound=1.25)
+        changes = WIDEBAND_TUNES[tune]
+        preset.update(changes, model=dict(preset["model"], **changes.get("model", {})))
     if tiny:
         preset.update(model=dict(preset["model"], channels=4, rnn_blocks=1, erb_bands=16,
                                  dilations=(1,)), seconds=1.0, epochs=1, steps_per_epoch=2,
